@@ -1,0 +1,132 @@
+# lkvm: cross-built for ppc64le on x86_64, built natively on a POWER host.
+#
+#   make            build ./lkvm (ppc64le)
+#   make unit       cmocka unit tests, natively and as ppc64le under qemu-user
+#   make system     boot the emulated POWER9 host and run tests/system scenarios
+#   make check      unit + system
+#   make demo       the main job: lkvm in the emulated POWER host
+#   make bench      benchmarks against QEMU in the emulated host
+
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+MACHINE := $(shell uname -m)
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+WARN    := -Wall -Wextra -Werror -Wno-missing-field-initializers
+CFLAGS  ?= -O2 -g
+CFLAGS  += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP \
+           -DLKVM_VERSION='"$(VERSION)"'
+
+# Code that never touches KVM: built for the target and, for unit tests,
+# natively on the build machine too.
+PURE_SRCS := $(wildcard util/*.c) run-options.c kvm/caps.c
+# Code that talks to /dev/kvm or runs the commands.
+KVM_SRCS  := main.c $(wildcard builtin-*.c) kvm/probe.c
+TEST_SRCS := $(wildcard tests/unit/test-*.c)
+
+ifeq ($(MACHINE),ppc64le)
+# Native on POWER: the system's compiler and libraries.
+TARGET_CC     := $(CC)
+SYSROOT_DEP   :=
+TARGET_CFLAGS := $(CFLAGS)
+TARGET_LIBDIR :=
+TARGET_RUN    :=
+else
+CROSS         ?= powerpc64le-linux-gnu-
+TARGET_CC     := $(CROSS)gcc
+SYSROOT       := build/sysroot
+SYSROOT_DEP   := $(SYSROOT)/.done
+TARGET_LIBDIR := $(SYSROOT)/usr/lib/powerpc64le-linux-gnu
+TARGET_CFLAGS := $(CFLAGS) -isystem $(SYSROOT)/usr/include
+TARGET_LDFLAGS := -L$(TARGET_LIBDIR) -Wl,-rpath-link,$(TARGET_LIBDIR) \
+                  -Wl,-rpath-link,$(SYSROOT)/lib/powerpc64le-linux-gnu
+TARGET_RUN    := qemu-ppc64le -L $(SYSROOT)
+endif
+LIBS := -Wl,--as-needed -l:libfdt.a -lpmem -lpthread
+
+TOBJ := build/target
+HOBJ := build/native
+
+TARGET_PURE_OBJS := $(PURE_SRCS:%.c=$(TOBJ)/%.o)
+TARGET_KVM_OBJS  := $(KVM_SRCS:%.c=$(TOBJ)/%.o)
+HOST_PURE_OBJS   := $(PURE_SRCS:%.c=$(HOBJ)/%.o)
+TARGET_TESTS     := $(TEST_SRCS:tests/unit/%.c=$(TOBJ)/tests/%)
+HOST_TESTS       := $(TEST_SRCS:tests/unit/%.c=$(HOBJ)/tests/%)
+
+.PHONY: all unit unit-native unit-target system check demo bench deps clean \
+        kernel images
+.SECONDARY:
+all: lkvm
+
+lkvm: $(TARGET_PURE_OBJS) $(TARGET_KVM_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(TARGET_CC) $(TARGET_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(TOBJ)/%.o: %.c | $(SYSROOT_DEP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -c -o $@ $<
+
+$(HOBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(TOBJ)/tests/%: tests/unit/%.c $(TARGET_PURE_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -o $@ $< \
+		$(TARGET_PURE_OBJS) -lcmocka $(LIBS)
+
+$(HOBJ)/tests/%: tests/unit/%.c $(HOST_PURE_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTTEST $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lcmocka -lfdt -lpmem -lpthread
+
+# The ppc64el sysroot (libfdt, libpmem, cmocka from Debian), cached outside
+# the clone by the script; build/sysroot points at it.
+$(SYSROOT)/.done: guest-images/build-sysroot.sh guest-images/lib.sh
+	$(Q)tools/ensure-deps.sh build
+	@mkdir -p build
+	$(Q)ln -sfn "$$(guest-images/build-sysroot.sh)" $(SYSROOT)
+
+deps:
+	$(Q)tools/ensure-deps.sh all
+
+unit: unit-native unit-target
+
+unit-native:
+	$(Q)tools/ensure-deps.sh unit
+	$(Q)$(MAKE) --no-print-directory $(HOST_TESTS)
+	$(Q)tests/unit/run.sh "unit ($(MACHINE))" "" $(HOST_TESTS)
+
+unit-target:
+	$(Q)tools/ensure-deps.sh unit
+	$(Q)$(MAKE) --no-print-directory $(TARGET_TESTS)
+	$(Q)tests/unit/run.sh "unit (ppc64le)" "$(TARGET_RUN)" $(TARGET_TESTS)
+
+kernel:
+	$(Q)tools/ensure-deps.sh system
+	$(Q)guest-images/build-kernel.sh
+
+images: lkvm
+	$(Q)tools/ensure-deps.sh system
+	$(Q)guest-images/build-images.sh
+
+system: images
+	$(Q)tests/system/run.sh $(SCENARIOS)
+
+check:
+	$(Q)tools/check.sh
+
+demo: images
+	$(Q)tools/demo.sh
+
+bench: images
+	$(Q)bench/run.sh
+
+clean:
+	rm -rf build lkvm
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+
+#include "lkvm/builtin.h"
+#include "lkvm/config.h"
+
+int cmd_help(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "run")) {
+		fputs(run_options__usage(), stdout);
+		return 0;
+	}
+	printf("lkvm: a small VMM for IBM POWER pseries guests on KVM-HV\n"
+	       "\n"
+	       "usage: lkvm COMMAND [options]\n"
+	       "\n"
+	       "  run       boot a guest (lkvm run --help)\n"
+	       "  probe     tell whether this host can run lkvm guests\n"
+	       "  version   print lkvm's version\n"
+	       "  help      this text\n");
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_CONFIG_H
+#define LKVM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define LKVM_MAX_CPUS		256
+#define LKVM_MAX_NVDIMMS	16
+#define LKVM_DEFAULT_RAM	(512ULL << 20)
+/* pseries hands memory out in 256 MiB logical memory blocks (LMBs) */
+#define LKVM_RAM_ALIGN		(256ULL << 20)
+#define LKVM_MAX_RAM		(1ULL << 40)
+
+/* Everything the user asked for, validated once by the option parser. */
+struct vm_config {
+	const char *kernel;
+	const char *initrd;
+	const char *params;
+	const char *name;
+	uint64_t ram_size;
+	unsigned int nr_cpus;
+	bool debug;
+	bool no_reboot;
+	unsigned int nr_nvdimm_args;
+	const char *nvdimm_args[LKVM_MAX_NVDIMMS];
+};
+
+enum { RUN_OPTIONS_OK = 0, RUN_OPTIONS_HELP = 1 };
+
+/*
+ * Parse `lkvm run` arguments (argv[0] is "run"). Returns RUN_OPTIONS_OK,
+ * RUN_OPTIONS_HELP when --help was given, or a negative errno with the
+ * message in lkvm__last_error(). Strings point into argv.
+ */
+int run_options__parse(int argc, char **argv, struct vm_config *cfg);
+const char *run_options__usage(void);
+
+#endif

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_UTIL_H
+#define LKVM_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((uint64_t)(a) - 1))
+#define IS_ALIGNED(x, a) (((x) & ((uint64_t)(a) - 1)) == 0)
+
+#define KiB (1ULL << 10)
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+/*
+ * Errors travel up as negative errno values; the place that knows the cause
+ * records one line of text with lkvm__fail(), and the command prints it once.
+ * The text is per thread, so vCPU threads do not clobber each other.
+ */
+int lkvm__fail(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+const char *lkvm__last_error(void);
+void lkvm__clear_error(void);
+
+/*
+ * Parse a size such as "512M", "2G", "128K" or "4096" (bytes). Suffixes are
+ * binary (K = 1024) and case-insensitive; an optional trailing "B"/"iB" is
+ * accepted. Returns 0, or -EINVAL (malformed) / -ERANGE (overflows u64).
+ */
+int parse_size(const char *s, uint64_t *out);
+
+/* Parse a decimal unsigned integer in [min, max]; same return convention. */
+int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* Format a size the way users write it ("2G", "2816M", "4097K", "12345"). */
+const char *format_size(uint64_t bytes, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `lkvm run` command line -> struct vm_config. Pure: unit-tested. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lkvm/config.h"
+#include "lkvm/util.h"
+
+enum {
+	OPT_NAME = 0x100,
+	OPT_DEBUG,
+	OPT_NO_REBOOT,
+	OPT_NVDIMM,
+};
+
+static const struct option long_options[] = {
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "initrd", required_argument, NULL, 'i' },
+	{ "mem", required_argument, NULL, 'm' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "params", required_argument, NULL, 'p' },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "nvdimm", required_argument, NULL, OPT_NVDIMM },
+	{ "debug", no_argument, NULL, OPT_DEBUG },
+	{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const char *run_options__usage(void)
+{
+	return "usage: lkvm run -k VMLINUX [options]\n"
+	       "\n"
+	       "  -k, --kernel FILE     ELF vmlinux to boot (required)\n"
+	       "  -i, --initrd FILE     initial ramdisk\n"
+	       "  -m, --mem SIZE        guest RAM: a multiple of 256M, default 512M;\n"
+	       "                        a bare number means MiB (-m 2048 = -m 2G)\n"
+	       "  -c, --cpus N          number of vCPUs, default 1\n"
+	       "  -p, --params STRING   kernel command line\n"
+	       "      --name NAME       guest name, shown in messages\n"
+	       "      --nvdimm PATH,SIZE,LABEL[,uuid=UUID][,ro]\n"
+	       "                        persistent memory backed by PATH (not implemented yet)\n"
+	       "      --no-reboot       exit when the guest reboots instead of restarting it\n"
+	       "      --debug           report unhandled hypercalls and RTAS calls\n"
+	       "  -h, --help            this text\n"
+	       "\n"
+	       "In the guest console, Ctrl-A x quits lkvm.\n";
+}
+
+static int parse_mem(const char *arg, uint64_t *out)
+{
+	char buf[32];
+	uint64_t v;
+	int ret;
+
+	ret = parse_size(arg, &v);
+	if (ret == 0 && arg[strlen(arg) - 1] >= '0' && arg[strlen(arg) - 1] <= '9') {
+		/* a bare number is MiB, as in kvmtool and QEMU */
+		if (v > (UINT64_MAX >> 20))
+			ret = -ERANGE;
+		v <<= 20;
+	}
+	if (ret == -ERANGE || (ret == 0 && v > LKVM_MAX_RAM))
+		return lkvm__fail(-ERANGE, "--mem %s: larger than the %s maximum", arg,
+				  format_size(LKVM_MAX_RAM, buf, sizeof(buf)));
+	if (ret)
+		return lkvm__fail(ret, "--mem %s: not a size (use e.g. 512M or 2G)", arg);
+	if (v == 0 || !IS_ALIGNED(v, LKVM_RAM_ALIGN))
+		return lkvm__fail(-EINVAL, "--mem %s: must be a non-zero multiple of 256M",
+				  arg);
+	*out = v;
+	return 0;
+}
+
+static int parse_one(int opt, const char *arg, struct vm_config *cfg)
+{
+	uint64_t v;
+
+	switch (opt) {
+	case 'k':
+		cfg->kernel = arg;
+		return 0;
+	case 'i':
+		cfg->initrd = arg;
+		return 0;
+	case 'p':
+		cfg->params = arg;
+		return 0;
+	case OPT_NAME:
+		cfg->name = arg;
+		return 0;
+	case 'm':
+		return parse_mem(arg, &cfg->ram_size);
+	case 'c':
+		if (parse_uint(arg, 1, LKVM_MAX_CPUS, &v))
+			return lkvm__fail(-EINVAL, "--cpus %s: must be a number from 1 to %d",
+					  arg, LKVM_MAX_CPUS);
+		cfg->nr_cpus = (unsigned int)v;
+		return 0;
+	case OPT_NVDIMM:
+		if (cfg->nr_nvdimm_args >= LKVM_MAX_NVDIMMS)
+			return lkvm__fail(-E2BIG, "--nvdimm: at most %d devices",
+					  LKVM_MAX_NVDIMMS);
+		cfg->nvdimm_args[cfg->nr_nvdimm_args++] = arg;
+		return 0;
+	case OPT_DEBUG:
+		cfg->debug = true;
+		return 0;
+	case OPT_NO_REBOOT:
+		cfg->no_reboot = true;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int run_options__parse(int argc, char **argv, struct vm_config *cfg)
+{
+	int opt, ret;
+
+	*cfg = (struct vm_config){
+		.ram_size = LKVM_DEFAULT_RAM,
+		.nr_cpus = 1,
+	};
+	optind = 0;	/* GNU: start afresh, so the parser can be called again */
+	opterr = 0;	/* we word the errors ourselves */
+	while ((opt = getopt_long(argc, argv, ":k:i:m:c:p:h", long_options,
+				  NULL)) != -1) {
+		if (opt == 'h')
+			return RUN_OPTIONS_HELP;
+		if (opt == ':')
+			return lkvm__fail(-EINVAL, "option %s needs a value",
+					  argv[optind - 1]);
+		if (opt == '?')
+			return lkvm__fail(-EINVAL, "unknown option %s (see lkvm run --help)",
+					  argv[optind - 1]);
+		ret = parse_one(opt, optarg, cfg);
+		if (ret)
+			return ret;
+	}
+	if (optind < argc)
+		return lkvm__fail(-EINVAL, "unexpected argument '%s' (see lkvm run --help)",
+				  argv[optind]);
+	if (!cfg->kernel)
+		return lkvm__fail(-EINVAL, "no kernel given: use -k VMLINUX");
+	return RUN_OPTIONS_OK;
+}

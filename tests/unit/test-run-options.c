@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "lkvm/config.h"
+#include "lkvm/util.h"
+
+#define ARGS(...) ((char *[]){ "run", __VA_ARGS__, NULL })
+#define NARGS(...) ((int)(sizeof((char *[]){ "run", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(cfg, ...) run_options__parse(NARGS(__VA_ARGS__), ARGS(__VA_ARGS__), cfg)
+
+static void test_defaults(void **state)
+{
+	struct vm_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "-k", "vmlinux"), RUN_OPTIONS_OK);
+	assert_string_equal(cfg.kernel, "vmlinux");
+	assert_null(cfg.initrd);
+	assert_null(cfg.params);
+	assert_true(cfg.ram_size == LKVM_DEFAULT_RAM);
+	assert_int_equal(cfg.nr_cpus, 1);
+	assert_false(cfg.debug);
+	assert_false(cfg.no_reboot);
+}
+
+static void test_short_options(void **state)
+{
+	struct vm_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "-k", "vmlinux", "-i", "initrd", "-m", "2G",
+			       "-c", "2", "-p", "console=hvc0 quiet"), 0);
+	assert_string_equal(cfg.initrd, "initrd");
+	assert_true(cfg.ram_size == 2 * GiB);
+	assert_int_equal(cfg.nr_cpus, 2);
+	assert_string_equal(cfg.params, "console=hvc0 quiet");
+}
+
+static void test_long_options(void **state)
+{
+	struct vm_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "--kernel", "k", "--initrd=i", "--mem", "1024",
+			       "--cpus=4", "--params", "p", "--name", "vm1",
+			       "--debug", "--no-reboot"), 0);
+	assert_string_equal(cfg.kernel, "k");
+	assert_string_equal(cfg.initrd, "i");
+	assert_true(cfg.ram_size == 1 * GiB);	/* bare number = MiB */
+	assert_int_equal(cfg.nr_cpus, 4);
+	assert_string_equal(cfg.name, "vm1");
+	assert_true(cfg.debug);
+	assert_true(cfg.no_reboot);
+}
+
+static void test_help(void **state)
+{
+	struct vm_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "--help"), RUN_OPTIONS_HELP);
+	assert_int_equal(PARSE(&cfg, "-k", "x", "-h"), RUN_OPTIONS_HELP);
+	assert_non_null(strstr(run_options__usage(), "--nvdimm"));
+}
+
+static void expect_error(int ret, const char *fragment)
+{
+	assert_true(ret < 0);
+	if (!strstr(lkvm__last_error(), fragment))
+		fail_msg("error '%s' does not mention '%s'", lkvm__last_error(),
+			 fragment);
+	assert_null(strchr(lkvm__last_error(), '\n'));	/* one line */
+}
+
+static void test_errors(void **state)
+{
+	struct vm_config cfg;
+
+	(void)state;
+	expect_error(PARSE(&cfg, "-i", "initrd"), "no kernel");
+	expect_error(PARSE(&cfg, "-k", "k", "-m", "100M"), "multiple of 256M");
+	expect_error(PARSE(&cfg, "-k", "k", "-m", "0"), "multiple of 256M");
+	expect_error(PARSE(&cfg, "-k", "k", "-m", "lots"), "not a size");
+	expect_error(PARSE(&cfg, "-k", "k", "-m", "99999999999999999999G"), "maximum");
+	expect_error(PARSE(&cfg, "-k", "k", "-m", "17592186044416"), "maximum");
+	expect_error(PARSE(&cfg, "-k", "k", "-c", "0"), "--cpus 0");
+	expect_error(PARSE(&cfg, "-k", "k", "-c", "two"), "--cpus two");
+	expect_error(PARSE(&cfg, "-k", "k", "-c", "100000"), "--cpus");
+	expect_error(PARSE(&cfg, "-k", "k", "--frobnicate"), "unknown option --frobnicate");
+	expect_error(PARSE(&cfg, "-k", "k", "stray"), "unexpected argument 'stray'");
+	expect_error(PARSE(&cfg, "-k"), "needs a value");
+}
+
+static void test_nvdimm_limit(void **state)
+{
+	char *argv[2 + 2 * (LKVM_MAX_NVDIMMS + 1) + 1];
+	struct vm_config cfg;
+	int argc = 0, i;
+
+	(void)state;
+	argv[argc++] = "run";
+	argv[argc++] = "-k";
+	argv[argc++] = "k";
+	for (i = 0; i < LKVM_MAX_NVDIMMS; i++) {
+		argv[argc++] = "--nvdimm";
+		argv[argc++] = "f,256M,128K";
+	}
+	argv[argc] = NULL;
+	assert_int_equal(run_options__parse(argc, argv, &cfg), 0);
+	assert_int_equal(cfg.nr_nvdimm_args, LKVM_MAX_NVDIMMS);
+	argv[argc++] = "--nvdimm";
+	argv[argc++] = "g,256M,128K";
+	argv[argc] = NULL;
+	expect_error(run_options__parse(argc, argv, &cfg), "at most");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_short_options),
+		cmocka_unit_test(test_long_options),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_nvdimm_limit),
+	};
+
+	return cmocka_run_group_tests_name("run-options", tests, NULL, NULL);
+}

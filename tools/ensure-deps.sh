@@ -1,0 +1,43 @@
+#!/bin/bash
+# Make sure the Debian packages a step needs are installed: installs them when
+# run as root, otherwise prints the one apt-get command to run.
+# Usage: tools/ensure-deps.sh build|unit|system|all
+set -euo pipefail
+
+if [ "$(uname -m)" = ppc64le ]; then
+	build="gcc make libfdt-dev libpmem-dev pkg-config"
+	unit="$build libcmocka-dev"
+	system="$build busybox-static"
+else
+	build="make gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross mmdebstrap
+	       debian-archive-keyring ca-certificates"
+	unit="$build gcc libc6-dev libcmocka-dev libfdt-dev libpmem-dev qemu-user"
+	system="$build qemu-system-ppc linux-source-6.1 cpio flex bison bc
+		libssl-dev libelf-dev xz-utils patch binutils-powerpc64le-linux-gnu"
+fi
+
+case "${1:-all}" in
+build) want=$build ;;
+unit) want=$unit ;;
+system) want=$system ;;
+all) want="$unit $system" ;;
+*) echo "usage: $0 build|unit|system|all" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	case " $missing " in *" $p "*) continue ;; esac
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$status" = "install ok installed" ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "missing Debian packages; run as root:" >&2
+	echo "  apt-get install --no-install-recommends$missing" >&2
+	exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends $missing >/dev/null

@@ -20,9 +20,10 @@ CFLAGS  += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP \
 
 # Code that never touches KVM: built for the target and, for unit tests,
 # natively on the build machine too.
-PURE_SRCS := $(wildcard util/*.c) run-options.c kvm/caps.c
+PURE_SRCS := $(wildcard util/*.c ppc/*.c devices/*.c fdt/*.c) run-options.c \
+             kvm/caps.c
 # Code that talks to /dev/kvm or runs the commands.
-KVM_SRCS  := main.c $(wildcard builtin-*.c) kvm/probe.c
+KVM_SRCS  := main.c $(wildcard builtin-*.c) $(filter-out kvm/caps.c,$(wildcard kvm/*.c))
 TEST_SRCS := $(wildcard tests/unit/test-*.c)
 
 ifeq ($(MACHINE),ppc64le)

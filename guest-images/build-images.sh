@@ -1,0 +1,108 @@
+#!/bin/bash
+# Build the guest initramfs and the emulated host's initramfs from Debian
+# ppc64el packages (with their shared-library closures), lkvm and the
+# scenario scripts. Output: build/images/{vmlinux,guest.cpio,host.cpio}.
+# The userland extraction and the kernel are cached outside the clone; the
+# two cpio images are rebuilt only when an input changes.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+. "$here/lib.sh"
+
+guest_pkgs="busybox-static ndctl daxctl xfsprogs e2fsprogs fio"
+# what the guest initramfs carries (paths inside the extracted tree)
+guest_bins="usr/bin/ndctl usr/bin/daxctl sbin/mkfs.xfs sbin/xfs_repair
+	usr/sbin/xfs_io usr/sbin/xfs_db usr/sbin/xfs_info sbin/mke2fs
+	sbin/mkfs.ext4 sbin/e2fsck sbin/tune2fs usr/bin/fio"
+
+userland=$LKVM_CACHE/userland-$(cache_key "$guest_pkgs" "$here/lib.sh")
+if [ ! -f "$userland/.done" ]; then
+	log "extracting ppc64el $guest_pkgs"
+	rm -rf "$userland" "$userland.tmp"
+	ppc_extract "$userland.tmp" $guest_pkgs
+	touch "$userland.tmp/.done"
+	mv "$userland.tmp" "$userland"
+fi
+
+kernel=$("$here/build-kernel.sh")
+sysroot=$("$here/build-sysroot.sh")
+out=$top/build/images
+key=$(cache_key "$kernel" "$userland" "$top/lkvm" "$here/guest/init" \
+	"$here/host/init" "$here/host/demo.sh" "$0" $(find "$top/tests/system" -type f | sort))
+if [ -f "$out/.key" ] && [ "$(cat "$out/.key")" = "$key" ]; then
+	exit 0
+fi
+
+# find_lib ROOT NAME: the library NAME in ROOT's multiarch directories
+find_lib() {
+	local d
+	for d in lib/powerpc64le-linux-gnu usr/lib/powerpc64le-linux-gnu lib usr/lib; do
+		[ -e "$1/$d/$2" ] && { echo "$1/$d/$2"; return; }
+	done
+	fail "library $2 not found under $1"
+}
+
+# install_elf ROOT FILE DEST: copy FILE and, recursively, the shared
+# libraries it needs (from ROOT) into the image DEST
+install_elf() {
+	local root=$1 file=$2 dest=$3 lib path
+	for lib in $("${CROSS}readelf" -d "$file" 2>/dev/null |
+		     sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
+		[ -e "$dest/lib/powerpc64le-linux-gnu/$lib" ] && continue
+		path=$(find_lib "$root" "$lib")
+		cp -L "$path" "$dest/lib/powerpc64le-linux-gnu/$lib"
+		install_elf "$root" "$path" "$dest"
+	done
+}
+
+new_root() {
+	rm -rf "$1"
+	mkdir -p "$1"/{bin,sbin,usr/bin,usr/sbin,lib/powerpc64le-linux-gnu,lib64,etc}
+	cp "$userland/bin/busybox" "$1/bin/busybox"
+	cp -L "$(find_lib "$userland" ld64.so.2)" "$1/lib64/ld64.so.2"
+	echo "root:x:0:0:root:/:/bin/sh" > "$1/etc/passwd"
+	echo "root:x:0:" > "$1/etc/group"
+}
+
+make_cpio() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) > "$2"
+}
+
+rm -rf "$out.tmp"
+mkdir -p "$out.tmp"
+stage=$out.tmp/stage
+
+# guest initramfs: busybox, ndctl, xfsprogs, e2fsprogs, fio, guest scripts
+g=$stage/guest
+new_root "$g"
+for b in $guest_bins; do
+	[ -e "$userland/$b" ] || fail "missing $b in the userland extraction"
+	cp -L "$userland/$b" "$g/$b"
+	install_elf "$userland" "$userland/$b" "$g"
+done
+install -m 0755 "$here/guest/init" "$g/init"
+mkdir -p "$g/guest-tests"
+if [ -d "$top/tests/system/guest" ]; then
+	cp "$top/tests/system/guest/"*.sh "$g/guest-tests/" 2>/dev/null || true
+fi
+make_cpio "$g" "$out.tmp/guest.cpio"
+
+# host initramfs: busybox, lkvm, the guest kernel and initramfs, scenarios
+h=$stage/host
+new_root "$h"
+cp "$top/lkvm" "$h/usr/bin/lkvm"
+install_elf "$sysroot" "$top/lkvm" "$h"
+install -m 0755 "$here/host/init" "$h/init"
+mkdir -p "$h/guest" "$h/scenarios"
+cp "$kernel" "$h/guest/vmlinux"
+cp "$out.tmp/guest.cpio" "$h/guest/initrd.cpio"
+cp "$top/tests/system/"*.sh "$h/scenarios/"
+cp "$here/host/demo.sh" "$h/scenarios/demo.sh"
+make_cpio "$h" "$out.tmp/host.cpio"
+
+cp "$kernel" "$out.tmp/vmlinux"
+rm -rf "$stage"
+echo "$key" > "$out.tmp/.key"
+rm -rf "$out"
+mv "$out.tmp" "$out"
+log "images: $(du -h "$out/guest.cpio" | cut -f1) guest, $(du -h "$out/host.cpio" | cut -f1) host"

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_CONSOLE_H
+#define LKVM_CONSOLE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The vty's reg in /vdevice: the terminal number the guest passes in r4. */
+#define CONSOLE_VTY_REG 0x30000000
+
+#define CONSOLE_INPUT_SIZE 4096
+
+/* Ctrl-A x quits, as in kvmtool; Ctrl-A Ctrl-A sends one Ctrl-A. */
+#define CONSOLE_ESCAPE 0x01
+
+/* The hvterm console: guest output to a file descriptor, input from a ring. */
+struct console {
+	int out_fd;
+	pthread_mutex_t lock;
+	uint8_t in[CONSOLE_INPUT_SIZE];
+	size_t in_head, in_len;
+	bool escape_pending;
+};
+
+void console__init(struct console *c, int out_fd);
+
+/*
+ * Feed bytes typed by the user. Returns true when the quit sequence was
+ * seen (the bytes before it are queued for the guest). Input beyond the
+ * ring's room is dropped.
+ */
+bool console__input(struct console *c, const uint8_t *buf, size_t len);
+
+/* Take up to @max queued input bytes; returns how many. */
+size_t console__take(struct console *c, uint8_t *buf, size_t max);
+
+#endif

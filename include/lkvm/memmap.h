@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_MEMMAP_H
+#define LKVM_MEMMAP_H
+
+#include <stdint.h>
+
+#include "lkvm/config.h"
+
+/*
+ * The guest physical memory map: the one source of truth read by the memory
+ * slots (kvm/), the loaders (ppc/boot) and the device tree (fdt/).
+ *
+ *   0                kernel image (ELF segments incl. bss)
+ *   after kernel     initrd (64 KiB aligned)
+ *   top of boot area RTAS blob, just below it the device tree
+ *   RAM end          ... (hole)
+ *   ALIGN_UP(RAM, 1 GiB)  device memory: pmem regions on 256 MiB boundaries
+ *
+ * The boot area is the first min(RAM, 1 GiB): Linux instantiates RTAS and
+ * keeps early allocations below 1 GiB, and real-mode code must reach both.
+ */
+#define MEMMAP_BOOT_AREA_MAX	(1ULL << 30)
+#define MEMMAP_FDT_MAX_SIZE	(1ULL << 20)
+#define MEMMAP_RTAS_SIZE	(64ULL << 10)
+#define MEMMAP_INITRD_ALIGN	(64ULL << 10)
+#define MEMMAP_DEVMEM_ALIGN	(1ULL << 30)
+#define MEMMAP_PMEM_ALIGN	(256ULL << 20)
+/* headroom after the kernel image for its early allocations */
+#define MEMMAP_KERNEL_SLACK	(16ULL << 20)
+
+struct memmap_range {
+	uint64_t start;
+	uint64_t size;
+};
+
+struct memmap {
+	uint64_t ram_size;
+	struct memmap_range kernel;
+	struct memmap_range initrd;	/* size 0: none */
+	struct memmap_range fdt;	/* reserved room, MEMMAP_FDT_MAX_SIZE */
+	struct memmap_range rtas;
+	uint64_t devmem_start;		/* RAM rounded up to 1 GiB */
+	unsigned int nr_pmem;
+	struct memmap_range pmem[LKVM_MAX_NVDIMMS];
+};
+
+/*
+ * Place kernel, initrd, device tree and RTAS for a guest with @ram_size
+ * bytes of RAM. Returns 0 or a negative errno with a message when they do
+ * not fit (overlap is refused).
+ */
+int memmap__layout(struct memmap *m, uint64_t ram_size, uint64_t kernel_size,
+		   uint64_t initrd_size);
+
+/* Append a pmem region of @size bytes in device memory; returns its GPA. */
+int memmap__add_pmem(struct memmap *m, uint64_t size, uint64_t *gpa);
+
+#endif

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_PSERIES_H
+#define LKVM_PSERIES_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lkvm/config.h"
+#include "lkvm/guest-mem.h"
+#include "lkvm/memmap.h"
+
+struct console;
+
+/*
+ * What hcall and RTAS handlers may ask of the VMM core. They are the only
+ * way from ppc/ and devices/ to KVM; unit tests plug in fakes.
+ */
+struct pseries_ops {
+	/* KVM_PPC_CONFIGURE_V3_MMU: flags KVM_PPC_MMUV3_*, PATE second word */
+	int (*configure_mmu)(void *ctx, uint64_t flags, uint64_t process_table);
+	/* wake vCPU @cpu (stopped) at @pc with r3 = @r3 */
+	int (*start_cpu)(void *ctx, unsigned int cpu, uint64_t pc, uint64_t r3);
+	/* the machine's exit_request changed: stop all vCPUs */
+	void (*request_exit)(void *ctx);
+};
+
+enum pseries_exit {
+	PSERIES_RUNNING = 0,
+	PSERIES_POWEROFF,	/* guest asked to power off */
+	PSERIES_REBOOT,		/* guest asked to reboot */
+	PSERIES_FAILED,		/* the VMM hit an error */
+};
+
+enum pseries_cpu_state {
+	CPU_STOPPED = 0,	/* RTAS "stopped" state: not in KVM_RUN */
+	CPU_RUNNING,
+};
+
+/* Per-vCPU facts that handlers see and change. */
+struct pseries_cpu {
+	_Atomic int state;		/* enum pseries_cpu_state */
+	bool stop_self;			/* set by stop-self: leave KVM_RUN */
+};
+
+/* Host CPU facts published in the device tree. */
+struct cpu_info {
+	uint32_t pvr;
+	uint32_t timebase_hz;
+	uint32_t clock_hz;
+	uint32_t dcache_block;
+	uint32_t icache_block;
+};
+
+/*
+ * The pseries machine as the guest sees it. Handlers are plain functions of
+ * (struct pseries *, vCPU index, registers); everything they read or change
+ * lives here.
+ */
+struct pseries {
+	struct guest_mem mem;
+	struct memmap map;
+	struct cpu_info cpu_info;
+	unsigned int nr_cpus;
+	bool debug;
+	struct console *console;
+
+	/* little-endian interrupts (H_SET_MODE resource 4): each vCPU applies
+	 * LPCR[ILE] before its next KVM_RUN when ile_gen differs from its own */
+	_Atomic bool ile;
+	_Atomic unsigned int ile_gen;
+
+	_Atomic int exit_request;	/* enum pseries_exit */
+	struct pseries_cpu cpu[LKVM_MAX_CPUS];
+
+	/* set-time-of-day moves the guest's clock by this many seconds */
+	_Atomic int64_t rtc_offset;
+
+	/* unknown hcalls: counted and, with --debug, reported once per number */
+	pthread_mutex_t report_lock;
+	uint64_t unknown_hcalls;
+	uint32_t reported_hcalls[64];
+	unsigned int nr_reported_hcalls;
+
+	const struct pseries_ops *ops;
+	void *ops_ctx;
+};
+
+/* Zero @p and set its locks; the caller fills mem, map, cpus, ops. */
+void pseries__init(struct pseries *p);
+
+/* Record a guest request to stop (poweroff or reboot) and tell the core. */
+void pseries__request_exit(struct pseries *p, enum pseries_exit why);
+
+#endif

@@ -1,0 +1,46 @@
+# Helpers for scenario scripts (sourced). A scenario runs inside the POWER
+# host (emulated or native) with LKVM, GUEST_KERNEL and GUEST_INITRD set, and
+# prints TAP lines; its exit code is the verdict.
+
+tap_n=0
+tap_failed=0
+
+ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $*"
+}
+
+not_ok() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $*"
+}
+
+# check DESCRIPTION COMMAND...: one TAP line from a command's success
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# contains FILE PATTERN: FILE has a line matching the extended regex PATTERN
+contains() {
+	tr -d '\r' < "$1" | grep -Eq -- "$2"
+}
+
+finish() {
+	echo "1..$tap_n"
+	[ "$tap_failed" = 0 ] && [ "$tap_n" -gt 0 ]
+	exit $?
+}
+
+# run_guest LOG SCRIPT [lkvm run options...]: boot the test guest running
+# guest-side SCRIPT (tests/system/guest/SCRIPT.sh); console into LOG;
+# returns lkvm's exit code.
+run_guest() {
+	local log=$1 script=$2
+	shift 2
+	"$LKVM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" \
+		-p "console=hvc0 quiet panic=-1 lkvm.script=$script" "$@" \
+		< /dev/null > "$log" 2>&1
+}

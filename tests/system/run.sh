@@ -1,0 +1,80 @@
+#!/bin/bash
+# Run system scenarios: each tests/system/NAME.sh boots in its own emulated
+# POWER9 host (qemu-system-ppc64 TCG, nested KVM-HV), or with
+# LKVM_HOST=native runs directly on this POWER host. Every scenario has its
+# own timeout ("# timeout: SECONDS" in its header, default 180), its console
+# log under build/system-logs/, and one result line. Ends with
+# "system: N passed, N failed"; exits non-zero on any failure.
+# Usage: run.sh [SCENARIO...]
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+images=$top/build/images
+logs=$top/build/system-logs
+mkdir -p "$logs"
+
+if [ $# -eq 0 ]; then
+	set -- $(cd "$here" && ls *.sh | grep -vx -e run.sh -e lib.sh | sed 's/\.sh$//')
+fi
+
+timeout_of() {
+	local t
+	t=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$here/$1.sh" | head -1)
+	echo "${t:-180}"
+}
+
+# boot_host NAME TIMEOUT LOG [extra qemu args]: one emulated host per scenario
+boot_host() {
+	local name=$1 t=$2 log=$3
+	shift 3
+	timeout -s KILL "$t" qemu-system-ppc64 \
+		-M pseries,cap-nested-hv=on,x-vof=on -accel tcg,thread=multi \
+		-cpu POWER9 -smp 2 -m 4G -nographic -no-reboot \
+		-kernel "$images/vmlinux" -initrd "$images/host.cpio" \
+		-append "console=hvc0 quiet panic=-1 lkvm.scenario=$name" "$@" \
+		< /dev/null > "$log" 2>&1
+}
+
+run_native() {
+	local name=$1 t=$2 log=$3
+	(cd "$(mktemp -d)" && LKVM=$top/lkvm GUEST_KERNEL=$images/vmlinux \
+		GUEST_INITRD=$images/guest.cpio LKVM_SCENARIOS=$here \
+		timeout -s KILL "$t" sh "$here/$name.sh") > "$log" 2>&1
+	echo "LKVM-SCENARIO $name rc=$?" >> "$log"
+}
+
+passed=0 failed=0
+for name in "$@"; do
+	log=$logs/$name.log
+	if [ ! -f "$here/$name.sh" ]; then
+		echo "FAIL $name: no such scenario"
+		failed=$((failed + 1))
+		continue
+	fi
+	t=$(timeout_of "$name")
+	start=$(date +%s.%N)
+	if [ "${LKVM_HOST:-emulated}" = native ]; then
+		run_native "$name" "$t" "$log"
+	else
+		boot_host "$name" "$t" "$log"
+	fi
+	secs=$(echo "$(date +%s.%N) - $start" | bc)
+	secs=$(printf '%.1f' "$secs")
+	result=$(tr -d '\r' < "$log" | sed -n "s/^LKVM-SCENARIO $name rc=\([0-9]*\).*/\1/p" | tail -1)
+	if [ "$result" = 0 ]; then
+		echo "PASS $name (${secs}s)"
+		passed=$((passed + 1))
+	else
+		if [ -z "$result" ]; then
+			why="no result within ${t}s (hung or crashed)"
+		else
+			why="exit code $result"
+		fi
+		echo "FAIL $name: $why (${secs}s, log: ${log#$top/})"
+		tr -d '\r' < "$log" | grep -E '^not ok' | sed 's/^/    /'
+		tr -d '\r' < "$log" | tail -n 15 | sed 's/^/    | /'
+		failed=$((failed + 1))
+	fi
+done
+echo "system: $passed passed, $failed failed"
+[ $failed = 0 ]

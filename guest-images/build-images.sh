@@ -13,7 +13,8 @@ guest_pkgs="busybox-static ndctl daxctl xfsprogs e2fsprogs fio"
 # what the guest initramfs carries (paths inside the extracted tree)
 guest_bins="usr/bin/ndctl usr/bin/daxctl sbin/mkfs.xfs sbin/xfs_repair
 	usr/sbin/xfs_io usr/sbin/xfs_db usr/sbin/xfs_info sbin/mke2fs
-	sbin/mkfs.ext4 sbin/e2fsck sbin/tune2fs usr/bin/fio"
+	sbin/mkfs.ext4 sbin/e2fsck sbin/tune2fs"
+# fio (and the 90 MB of libraries it links) goes into the pmem image later
 
 userland=$LKVM_CACHE/userland-$(cache_key "$guest_pkgs" "$here/lib.sh")
 if [ ! -f "$userland/.done" ]; then
@@ -39,7 +40,10 @@ find_lib() {
 	for d in lib/powerpc64le-linux-gnu usr/lib/powerpc64le-linux-gnu lib usr/lib; do
 		[ -e "$1/$d/$2" ] && { echo "$1/$d/$2"; return; }
 	done
-	fail "library $2 not found under $1"
+	# private library directories reached through RUNPATH (e.g. ceph/)
+	d=$(find "$1/usr/lib" "$1/lib" -name "$2" 2>/dev/null | head -1)
+	[ -n "$d" ] || fail "library $2 not found under $1"
+	echo "$d"
 }
 
 # install_elf ROOT FILE DEST: copy FILE and, recursively, the shared

@@ -27,12 +27,9 @@ timeout_of() {
 boot_host() {
 	local name=$1 t=$2 log=$3
 	shift 3
-	timeout -s KILL "$t" qemu-system-ppc64 \
-		-M pseries,cap-nested-hv=on,x-vof=on -accel tcg,thread=multi \
-		-cpu POWER9 -smp 2 -m 4G -nographic -no-reboot \
-		-kernel "$images/vmlinux" -initrd "$images/host.cpio" \
-		-append "console=hvc0 quiet panic=-1 lkvm.scenario=$name" "$@" \
-		< /dev/null > "$log" 2>&1
+	# in a subshell, so that the shell's "Killed" notice lands in the log
+	(timeout -s KILL "$t" "$top/guest-images/emulated-host.sh" "$name" "$@" \
+		< /dev/null) > "$log" 2>&1
 }
 
 run_native() {

@@ -1,14 +1,138 @@
 // SPDX-License-Identifier: GPL-2.0
+/* lkvm run: boot a pseries guest and serve its console until it stops. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "lkvm/builtin.h"
 #include "lkvm/config.h"
+#include "lkvm/machine.h"
 #include "lkvm/util.h"
+
+static struct termios saved_termios;
+static bool termios_saved;
+
+static void terminal_restore(void)
+{
+	if (termios_saved)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+	termios_saved = false;
+}
+
+/* Raw mode so that keys reach the guest; restored on every exit path. */
+static void terminal_raw(void)
+{
+	struct termios raw;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_termios))
+		return;
+	termios_saved = true;
+	atexit(terminal_restore);
+	raw = saved_termios;
+	cfmakeraw(&raw);
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+}
+
+static int block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	/* blocked here, so every vCPU thread inherits the mask */
+	if (pthread_sigmask(SIG_BLOCK, set, NULL))
+		return -1;
+	return signalfd(-1, set, SFD_CLOEXEC);
+}
+
+struct session {
+	struct machine m;
+	struct console console;
+	int sig_fd;
+	bool stdin_open;
+	int signalled;	/* the signal that stopped us, or 0 */
+};
+
+/* Serve stdin and signals until the machine asks to stop. */
+static enum pseries_exit serve(struct session *s)
+{
+	struct pollfd fds[3] = {
+		{ .fd = s->m.exit_fd, .events = POLLIN },
+		{ .fd = s->sig_fd, .events = POLLIN },
+		{ .fd = s->stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
+	};
+	uint8_t buf[256];
+	ssize_t n;
+
+	for (;;) {
+		if (poll(fds, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return PSERIES_FAILED;
+		}
+		if (fds[0].revents)
+			break;
+		if (fds[1].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(s->sig_fd, &si, sizeof(si)) > 0)
+				s->signalled = si.ssi_signo;
+			return PSERIES_USER_STOP;
+		}
+		if (fds[2].revents) {
+			n = read(STDIN_FILENO, buf, sizeof(buf));
+			if (n <= 0) {
+				/* end of input: the guest just gets no more */
+				s->stdin_open = false;
+				fds[2].fd = -1;
+			} else if (console__input(&s->console, buf, (size_t)n)) {
+				return PSERIES_USER_STOP;
+			}
+		}
+	}
+	return atomic_load(&s->m.p.exit_request);
+}
+
+static int boot_once(struct session *s, const struct vm_config *cfg,
+		     const struct mapped_file *kernel, const struct mapped_file *initrd,
+		     enum pseries_exit *why)
+{
+	int ret;
+
+	*why = PSERIES_RUNNING;	/* = never ran: a set-up error */
+	ret = machine__setup(&s->m, cfg, kernel, initrd, &s->console);
+	if (!ret)
+		ret = machine__start(&s->m);
+	if (ret) {
+		machine__destroy(&s->m);
+		return ret;
+	}
+	*why = serve(s);
+	machine__stop(&s->m, *why);
+	*why = atomic_load(&s->m.p.exit_request);
+	if (*why == PSERIES_FAILED)
+		ret = lkvm__fail(-EIO, "%s", s->m.error[0] ? s->m.error : "guest failed");
+	if (cfg->debug && s->m.p.unknown_hcalls)
+		fprintf(stderr, "lkvm: %llu unhandled hcalls\r\n",
+			(unsigned long long)s->m.p.unknown_hcalls);
+	machine__destroy(&s->m);
+	return ret;
+}
 
 int cmd_run(int argc, char **argv)
 {
+	struct mapped_file kernel = { 0 }, initrd = { 0 };
+	static struct session s;
+	enum pseries_exit why = PSERIES_FAILED;
 	struct vm_config cfg;
-	int ret;
+	sigset_t sigs;
+	int ret, code;
 
 	ret = run_options__parse(argc, argv, &cfg);
 	if (ret == RUN_OPTIONS_HELP) {
@@ -19,6 +143,46 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		return EXIT_USAGE;
 	}
-	fprintf(stderr, "lkvm run: booting a guest is not implemented yet\n");
-	return EXIT_SETUP;
+	if (cfg.nr_nvdimm_args) {
+		fprintf(stderr, "lkvm run: --nvdimm is not implemented yet\n");
+		return EXIT_USAGE;
+	}
+	ret = mapped_file__open(&kernel, cfg.kernel, "kernel");
+	if (!ret && cfg.initrd)
+		ret = mapped_file__open(&initrd, cfg.initrd, "initrd");
+	if (ret) {
+		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
+		mapped_file__close(&kernel);
+		return EXIT_SETUP;
+	}
+
+	s.sig_fd = block_signals(&sigs);
+	if (s.sig_fd < 0) {
+		fprintf(stderr, "lkvm run: cannot set up signal handling\n");
+		return EXIT_SETUP;
+	}
+	kvm__install_kick_handler();
+	console__init(&s.console, STDOUT_FILENO);
+	s.stdin_open = true;
+	terminal_raw();
+
+	for (;;) {
+		ret = boot_once(&s, &cfg, &kernel, cfg.initrd ? &initrd : NULL, &why);
+		if (ret || why != PSERIES_REBOOT || cfg.no_reboot)
+			break;
+	}
+	terminal_restore();
+	mapped_file__close(&kernel);
+	mapped_file__close(&initrd);
+
+	if (ret) {
+		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
+		return why == PSERIES_RUNNING ? EXIT_SETUP : EXIT_GUEST;
+	}
+	code = 0;	/* power-off, Ctrl-A x, or a reboot with --no-reboot */
+	if (why == PSERIES_USER_STOP && s.signalled) {
+		fprintf(stderr, "lkvm run: stopped by SIG%s\n", sigabbrev_np(s.signalled));
+		code = EXIT_SIGNAL;
+	}
+	return code;
 }

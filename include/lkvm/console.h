@@ -36,4 +36,11 @@ bool console__input(struct console *c, const uint8_t *buf, size_t len);
 /* Take up to @max queued input bytes; returns how many. */
 size_t console__take(struct console *c, uint8_t *buf, size_t max);
 
+/*
+ * Write guest output to out_fd, all of it despite EINTR and short writes.
+ * Errors are dropped: they are the host's problem, not the guest's. A NULL
+ * @c discards the bytes.
+ */
+void console__write(struct console *c, const uint8_t *buf, size_t len);
+
 #endif

@@ -31,6 +31,7 @@ enum pseries_exit {
 	PSERIES_POWEROFF,	/* guest asked to power off */
 	PSERIES_REBOOT,		/* guest asked to reboot */
 	PSERIES_FAILED,		/* the VMM hit an error */
+	PSERIES_USER_STOP,	/* the user quit (Ctrl-A x) or sent a signal */
 };
 
 enum pseries_cpu_state {

@@ -14,7 +14,10 @@ struct pseries;
  */
 #define RTAS_MAX_ARGS 16	/* Linux's struct rtas_args holds 16 words */
 
-/* The stub: mr r4,r3; li r3,0xf000 (lis+ori); sc 1; blr (big-endian words) */
+/*
+ * The stub: mr r4,r3; li r3,0xf000 (lis+ori); sc 1; blr. Host-order
+ * values: the loader stores each word big-endian (RTAS runs with MSR[LE]=0).
+ */
 extern const uint32_t rtas_blob[5];
 
 /*

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hvterm console (/vdevice/vty, hvc0 in the guest): output goes
+ * straight to a file descriptor, input waits in a ring until the guest
+ * polls it with H_GET_TERM_CHAR.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lkvm/console.h"
+#include "lkvm/hcall.h"
+#include "lkvm/papr.h"
+#include "lkvm/pseries.h"
+
+/* Both term hcalls carry at most 16 bytes in two registers. */
+#define TERM_MAX_CHARS	16
+
+void console__init(struct console *c, int out_fd)
+{
+	memset(c, 0, sizeof(*c));
+	c->out_fd = out_fd;
+	pthread_mutex_init(&c->lock, NULL);
+}
+
+/* Queue one byte; the caller holds c->lock. A full ring drops it. */
+static void console_push(struct console *c, uint8_t b)
+{
+	if (c->in_len >= CONSOLE_INPUT_SIZE)
+		return;
+	c->in[(c->in_head + c->in_len) % CONSOLE_INPUT_SIZE] = b;
+	c->in_len++;
+}
+
+bool console__input(struct console *c, const uint8_t *buf, size_t len)
+{
+	bool quit = false;
+	size_t i;
+
+	pthread_mutex_lock(&c->lock);
+	for (i = 0; i < len && !quit; i++) {
+		uint8_t b = buf[i];
+
+		if (!c->escape_pending) {
+			if (b == CONSOLE_ESCAPE)
+				c->escape_pending = true;	/* wait for the next byte */
+			else
+				console_push(c, b);
+			continue;
+		}
+		c->escape_pending = false;
+		if (b == 'x') {
+			/* what follows the quit sequence is never seen */
+			quit = true;
+		} else if (b == CONSOLE_ESCAPE) {
+			console_push(c, CONSOLE_ESCAPE);
+		} else {
+			/* not a command: the guest gets the escape too */
+			console_push(c, CONSOLE_ESCAPE);
+			console_push(c, b);
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return quit;
+}
+
+size_t console__take(struct console *c, uint8_t *buf, size_t max)
+{
+	size_t n, i;
+
+	pthread_mutex_lock(&c->lock);
+	n = max < c->in_len ? max : c->in_len;
+	for (i = 0; i < n; i++)
+		buf[i] = c->in[(c->in_head + i) % CONSOLE_INPUT_SIZE];
+	c->in_head = (c->in_head + n) % CONSOLE_INPUT_SIZE;
+	c->in_len -= n;
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
+void console__write(struct console *c, const uint8_t *buf, size_t len)
+{
+	ssize_t n;
+
+	if (!c)
+		return;
+	while (len) {
+		n = write(c->out_fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		/*
+		 * Any other failure (closed pipe, full non-blocking fd) drops
+		 * the rest: retrying could stall the vCPU for good.
+		 */
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/* args: terminal number, length, chars 0-7, chars 8-15 (big-endian) */
+long h_put_term_char(struct pseries *p, unsigned int cpu, uint64_t *args)
+{
+	uint64_t words[2];
+	uint64_t len = args[1];
+
+	(void)cpu;
+	if (args[0] != CONSOLE_VTY_REG || len > TERM_MAX_CHARS)
+		return H_PARAMETER;
+	/* the first character is the most significant byte of args[2] */
+	words[0] = htobe64(args[2]);
+	words[1] = htobe64(args[3]);
+	console__write(p->console, (const uint8_t *)words, len);
+	return H_SUCCESS;
+}
+
+/* args in: terminal number; out: count, chars 0-7, chars 8-15 (big-endian) */
+long h_get_term_char(struct pseries *p, unsigned int cpu, uint64_t *args)
+{
+	uint64_t words[2] = { 0, 0 };
+	size_t n = 0;
+
+	(void)cpu;
+	if (args[0] != CONSOLE_VTY_REG)
+		return H_PARAMETER;
+	if (p->console)
+		n = console__take(p->console, (uint8_t *)words, TERM_MAX_CHARS);
+	args[0] = n;
+	args[1] = be64toh(words[0]);
+	args[2] = be64toh(words[1]);
+	return H_SUCCESS;
+}

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The device tree handed to the kernel in r3. There is no firmware: nothing
+ * negotiates with the guest (no client-architecture-support), so the tree
+ * has to look like what a PAPR hypervisor leaves behind after negotiating
+ * with a radix, XICS guest. Everything is written in one pass with libfdt's
+ * sequential-write calls, straight into the caller's buffer.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lkvm/console.h"
+#include "lkvm/fdt.h"
+#include "lkvm/pseries.h"
+#include "lkvm/rtas.h"
+#include "lkvm/util.h"
+
+#include "fdt-internal.h"
+
+/*
+ * /chosen/ibm,architecture-vec-5 as a hypervisor rewrites it after
+ * negotiation. Linux indexes the property directly by option byte number
+ * and only trusts bytes below its length, so it must reach byte 26.
+ */
+#define OV5_LEN			27
+#define OV5_XIVE		23	/* 0: XICS (legacy) interrupt controller */
+#define OV5_MMU			24
+#define OV5_MMU_RADIX		0x40	/* radix only: Linux must use it */
+#define OV5_RADIX_GTSE		26
+#define OV5_RADIX_GTSE_BIT	0x40	/* guest may issue tlbie itself */
+
+/* Linux's own error-log buffer size: without it, or above, Linux warns. */
+#define RTAS_ERROR_LOG_MAX	2048
+
+/*
+ * ibm,hypertas-functions. Its mere presence sets FW_FEATURE_LPAR, which is
+ * what makes Linux talk to a hypervisor at all (hvc console, VPA, icp-hv).
+ * What each name changes in a 6.1 radix guest:
+ *   hcall-set-mode   required: H_SET_MODE(LE) gives an LE kernel its
+ *                    interrupt endianness (it panics if advertised and the
+ *                    call fails), and H_SET_MODE(DAWR) sets breakpoints;
+ *   hcall-splpar     registers a dispatch trace log and accounts stolen
+ *                    time (H_REGISTER_VPA, which KVM handles);
+ *   hcall-dabr       breakpoints through H_SET_DABR (KVM handles it) on
+ *                    CPUs without a usable DAWR, such as early POWER9;
+ *   hcall-bulk       H_BULK_REMOVE, hash page tables only;
+ *   hcall-tce, hcall-multi-tce   IOMMU setup for DMA windows, and there is
+ *                    no PCI or DMA-capable VIO device here;
+ *   hcall-vio        read only by the ibmvscsi/ibmvfc drivers;
+ *   hcall-pft, hcall-interrupt, hcall-sprg0, hcall-copy, hcall-debug set
+ *                    feature bits that no 6.1 code tests, and hcall-term and
+ *                    hcall-join are not in Linux's table at all.
+ * The inert names stay: PAPR platforms list them, other guests and tools
+ * reading /proc/device-tree may look, and none makes Linux call anything.
+ */
+static const char hypertas_functions[] =
+	"hcall-pft\0hcall-term\0hcall-dabr\0hcall-interrupt\0hcall-tce\0"
+	"hcall-vio\0hcall-splpar\0hcall-bulk\0hcall-set-mode\0hcall-sprg0\0"
+	"hcall-copy\0hcall-debug\0hcall-join\0hcall-multi-tce";
+
+static void fdt_root(struct fdt_writer *w)
+{
+	/* pSeries_probe() accepts the machine only for device_type "chrp" */
+	fdtw_str(w, "device_type", "chrp");
+	fdtw_str(w, "model", "IBM pSeries (lkvm)");
+	fdtw_str(w, "compatible", "lkvm,pseries");
+	fdtw_u32(w, "#address-cells", 2);
+	fdtw_u32(w, "#size-cells", 2);
+	/*
+	 * Linux finds a node's interrupt controller by climbing to the first
+	 * ancestor with #interrupt-cells, following interrupt-parent on the
+	 * way. Nothing above the devices declares one, so the climb ends here
+	 * and this sends every device with interrupts to XICS.
+	 */
+	fdtw_u32(w, "interrupt-parent", FDT_PHANDLE_XICS);
+}
+
+static void fdt_chosen(struct fdt_writer *w, const struct pseries *p,
+		       const char *bootargs)
+{
+	const struct memmap_range *initrd = &p->map.initrd;
+	uint8_t vec5[OV5_LEN] = { 0 };
+	char vty[64];
+
+	/* the early hvc console starts only if stdout names a vty node */
+	snprintf(vty, sizeof(vty), "/vdevice/vty@%x", CONSOLE_VTY_REG);
+
+	/* the length byte counts the option bytes after it, minus one */
+	vec5[0] = OV5_LEN - 2;
+	vec5[OV5_XIVE] = 0;
+	vec5[OV5_MMU] = OV5_MMU_RADIX;
+	/* without GTSE Linux would flush TLBs through H_RPT_INVALIDATE */
+	vec5[OV5_RADIX_GTSE] = OV5_RADIX_GTSE_BIT;
+
+	fdtw_begin(w, "chosen");
+	fdtw_str(w, "bootargs", bootargs ? bootargs : "");
+	if (initrd->size) {
+		fdtw_u64(w, "linux,initrd-start", initrd->start);
+		fdtw_u64(w, "linux,initrd-end", initrd->start + initrd->size);
+	}
+	fdtw_str(w, "stdout-path", vty);
+	fdtw_str(w, "linux,stdout-path", vty);
+	fdtw_prop(w, "ibm,architecture-vec-5", vec5, sizeof(vec5));
+	fdtw_end(w);
+}
+
+/* Only RAM: pmem is found through /ibm,persistent-memory and bound later. */
+static void fdt_memory(struct fdt_writer *w, const struct pseries *p)
+{
+	fdt64_t reg[2] = { cpu_to_fdt64(0), cpu_to_fdt64(p->map.ram_size) };
+
+	fdtw_begin(w, "memory@0");
+	fdtw_str(w, "device_type", "memory");
+	fdtw_prop(w, "reg", reg, sizeof(reg));
+	fdtw_end(w);
+}
+
+/*
+ * XICS, presented through hcalls (H_XIRR, H_EOI, H_IPI... handled by KVM's
+ * in-kernel XICS). icp-hv finds this node by compatible; the source side
+ * (ics-rtas) needs no node, only the ibm,get-xive and ibm,set-xive tokens
+ * in /rtas. The server ranges are read only by the bare-metal ICP driver
+ * but describe the servers honestly.
+ */
+static void fdt_xics(struct fdt_writer *w, const struct pseries *p)
+{
+	uint32_t servers[2] = { FDT_BOOT_CPU, p->nr_cpus };
+
+	fdtw_begin(w, "interrupt-controller");
+	fdtw_str(w, "device_type", "PowerPC-External-Interrupt-Presentation");
+	fdtw_str(w, "compatible", "IBM,ppc-xicp");
+	fdtw_empty(w, "interrupt-controller");
+	/* interrupt number and sense (bit 0 set: level) */
+	fdtw_u32(w, "#interrupt-cells", 2);
+	/* no interrupt-map addresses: 0, so they are not taken from / */
+	fdtw_u32(w, "#address-cells", 0);
+	fdtw_cells(w, "ibm,interrupt-server-ranges", servers, 2);
+	fdtw_u32(w, "phandle", FDT_PHANDLE_XICS);
+	fdtw_end(w);
+}
+
+static void fdt_rtas(struct fdt_writer *w, const struct pseries *p,
+		     const struct rtas_service *services)
+{
+	const struct rtas_service *s;
+
+	/* Linux looks for exactly "rtas" directly under / */
+	fdtw_begin(w, "rtas");
+	for (s = services; s && s->name; s++)
+		fdtw_u32(w, s->name, s->token);
+	fdtw_prop(w, "ibm,hypertas-functions", hypertas_functions,
+		  sizeof(hypertas_functions));
+	/* the blob is already in place: no instantiate-rtas without firmware */
+	fdtw_u32(w, "linux,rtas-base", (uint32_t)p->map.rtas.start);
+	fdtw_u32(w, "linux,rtas-entry", (uint32_t)p->map.rtas.start);
+	fdtw_u32(w, "rtas-size", (uint32_t)p->map.rtas.size);
+	fdtw_u32(w, "rtas-error-log-max", RTAS_ERROR_LOG_MAX);
+	/* rtasd gives up without it; 1, the slowest rate, has it call
+	 * event-scan every 30 s (each time on the next CPU) */
+	fdtw_u32(w, "rtas-event-scan-rate", 1);
+	fdtw_end(w);
+}
+
+static void fdt_vdevice(struct fdt_writer *w)
+{
+	char vty[32];
+
+	snprintf(vty, sizeof(vty), "vty@%x", CONSOLE_VTY_REG);
+	fdtw_begin(w, "vdevice");
+	fdtw_str(w, "device_type", "vdevice");
+	fdtw_str(w, "compatible", "IBM,vdevice");
+	fdtw_u32(w, "#address-cells", 1);
+	fdtw_u32(w, "#size-cells", 0);
+
+	/* no interrupts: the hvc driver polls when the device has none */
+	fdtw_begin(w, vty);
+	fdtw_str(w, "compatible", "hvterm1");
+	fdtw_str(w, "device_type", "serial");
+	/* the terminal number the guest passes to H_PUT/GET_TERM_CHAR */
+	fdtw_u32(w, "reg", CONSOLE_VTY_REG);
+	fdtw_end(w);
+
+	fdtw_end(w);
+}
+
+/* Event sources (hot-plug) get their children when they get interrupts. */
+static void fdt_event_sources(struct fdt_writer *w)
+{
+	fdtw_begin(w, "event-sources");
+	fdtw_end(w);
+}
+
+/*
+ * Linux probes the container's children as a platform bus at boot and only
+ * then follows hot-added ones, so it must exist even while empty.
+ */
+static void fdt_pmem_container(struct fdt_writer *w)
+{
+	fdtw_begin(w, "ibm,persistent-memory");
+	fdtw_str(w, "device_type", "ibm,persistent-memory");
+	fdtw_u32(w, "#address-cells", 1);
+	fdtw_u32(w, "#size-cells", 0);
+	fdtw_end(w);
+}
+
+static bool is_pow2(uint32_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+/* Refuse what would give the guest a wrong or unusable tree. */
+static int fdt_check(const struct pseries *p,
+		     const struct rtas_service *services)
+{
+	const struct cpu_info *ci = &p->cpu_info;
+	const struct rtas_service *s, *t;
+
+	if (!p->nr_cpus || p->nr_cpus > LKVM_MAX_CPUS)
+		return lkvm__fail(-EINVAL, "device tree: %u vCPUs (1 to %d)",
+				  p->nr_cpus, LKVM_MAX_CPUS);
+	if (!fdt__cpu_generation(ci->pvr))
+		return lkvm__fail(-EINVAL,
+				  "device tree: unsupported processor (PVR 0x%08x), need POWER9 or POWER10",
+				  ci->pvr);
+	/* a 0 would be taken as given: time and the lockup watchdog derive
+	 * from them, and cache flushes step by the block size */
+	if (!ci->timebase_hz || !ci->clock_hz)
+		return lkvm__fail(-EINVAL,
+				  "device tree: timebase or clock frequency unknown");
+	if (!is_pow2(ci->dcache_block) || !is_pow2(ci->icache_block))
+		return lkvm__fail(-EINVAL,
+				  "device tree: cache block sizes %u/%u are not powers of 2",
+				  ci->dcache_block, ci->icache_block);
+	if (!p->map.ram_size)
+		return lkvm__fail(-EINVAL, "device tree: no memory map");
+	/* rtas-base and rtas-size are single cells */
+	if (!p->map.rtas.size || p->map.rtas.size > (1ULL << 32) ||
+	    p->map.rtas.start > (1ULL << 32) - p->map.rtas.size)
+		return lkvm__fail(-EINVAL, "device tree: RTAS must lie below 4G");
+
+	for (s = services; s && s->name; s++) {
+		if (!s->name[0])
+			return lkvm__fail(-EINVAL,
+					  "device tree: RTAS service without a name");
+		/* a property twice in one node is a broken tree */
+		for (t = services; t != s; t++)
+			if (!strcmp(s->name, t->name))
+				return lkvm__fail(-EINVAL,
+						  "device tree: RTAS service %s twice",
+						  s->name);
+	}
+	return 0;
+}
+
+int fdt__build(const struct pseries *p, const char *bootargs,
+	       const struct rtas_service *services, void *buf, size_t size)
+{
+	struct fdt_writer w = { .fdt = buf };
+	int room, ret;
+
+	if (!p || !buf)
+		return lkvm__fail(-EINVAL, "device tree: no machine or buffer");
+	ret = fdt_check(p, services);
+	if (ret)
+		return ret;
+
+	/* never build more than the guest has room for at map.fdt */
+	room = size < MEMMAP_FDT_MAX_SIZE ? (int)size : (int)MEMMAP_FDT_MAX_SIZE;
+
+	w.err = fdt_create(buf, room);
+	/* Linux reserves its tree and initrd itself, but not RTAS */
+	if (!w.err)
+		w.err = fdt_add_reservemap_entry(buf, p->map.rtas.start,
+						 p->map.rtas.size);
+	if (!w.err)
+		w.err = fdt_finish_reservemap(buf);
+
+	fdtw_begin(&w, "");
+	fdt_root(&w);
+	fdt_chosen(&w, p, bootargs);
+	fdt_memory(&w, p);
+	fdt__cpus(&w, p);
+	fdt_xics(&w, p);
+	fdt_rtas(&w, p, services);
+	fdt_vdevice(&w);
+	fdt_event_sources(&w);
+	fdt_pmem_container(&w);
+	fdtw_end(&w);
+
+	if (!w.err)
+		w.err = fdt_finish(buf);
+	if (w.err == -FDT_ERR_NOSPACE)
+		return lkvm__fail(-ENOSPC, "device tree does not fit in %d bytes",
+				  room);
+	if (w.err)
+		return lkvm__fail(-EINVAL, "device tree: %s", fdt_strerror(w.err));
+
+	/* must be one of the boot CPU's ibm,ppc-interrupt-server#s */
+	fdt_set_boot_cpuid_phys(buf, FDT_BOOT_CPU);
+	return (int)fdt_totalsize(buf);
+}

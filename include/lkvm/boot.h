@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_BOOT_H
+#define LKVM_BOOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lkvm/pseries.h"
+
+/* Where and how an ELF vmlinux wants to be loaded. */
+struct elf_image {
+	const uint8_t *data;
+	size_t len;
+	uint64_t load_end;	/* highest guest address used, bss included */
+	uint64_t entry;		/* guest physical entry point */
+};
+
+/*
+ * Check that @data is a 64-bit PowerPC ELF executable whose loadable
+ * segments all lie inside the file, and compute where it goes. Returns 0
+ * or -ENOEXEC with a one-line reason.
+ */
+int elf__inspect(struct elf_image *img, const void *data, size_t len);
+
+/* Copy the segments into guest memory (zeroing bss); 0 or -EFAULT. */
+int elf__load(const struct elf_image *img, struct guest_mem *mem);
+
+/*
+ * Put the RTAS blob, the initrd and the device tree where p->map says and
+ * return the FDT size. The map, guest memory and CPU facts must be set.
+ */
+int boot__place(struct pseries *p, const void *initrd, size_t initrd_len,
+		const char *bootargs);
+
+/* Host CPU facts from /proc/cpuinfo text (timebase, clock); 0 or -EINVAL. */
+int cpuinfo__parse(const char *text, struct cpu_info *info);
+
+#endif

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_KVM_VM_H
+#define LKVM_KVM_VM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A KVM-HV virtual machine: the VM and device file descriptors and the
+ * memory slots. Knows POWER's KVM interface, not the pseries machine.
+ */
+struct kvm_vm {
+	int kvm_fd;
+	int vm_fd;
+	int xics_fd;
+	size_t run_size;	/* mmap size of each vCPU's struct kvm_run */
+	unsigned int nr_slots;
+};
+
+int kvm_vm__create(struct kvm_vm *vm, const char *dev);
+void kvm_vm__destroy(struct kvm_vm *vm);
+int kvm_vm__add_memory(struct kvm_vm *vm, uint64_t gpa, uint64_t size,
+		       void *host, bool readonly);
+int kvm_vm__create_xics(struct kvm_vm *vm);
+int kvm_vm__define_rtas_token(struct kvm_vm *vm, const char *name,
+			      uint32_t token);
+int kvm_vm__configure_mmu(struct kvm_vm *vm, uint64_t flags,
+			  uint64_t process_table);
+
+struct kvm_vcpu;
+
+/* What the run loop asks of the machine that owns the vCPUs. */
+struct kvm_vcpu_ops {
+	/* before each KVM_RUN: apply pending register changes; <0 stops */
+	int (*before_run)(void *ctx, struct kvm_vcpu *vcpu);
+	/* a KVM_EXIT_PAPR_HCALL: returns r3, may rewrite args (r4..r12) */
+	long (*hcall)(void *ctx, struct kvm_vcpu *vcpu, uint64_t nr,
+		      uint64_t *args);
+	/* after an hcall: should this vCPU stop (RTAS stop-self)? */
+	bool (*parked)(void *ctx, struct kvm_vcpu *vcpu);
+	/* should the whole VM stop now? */
+	bool (*stopping)(void *ctx);
+	/* a vCPU hit an error it cannot continue from */
+	void (*failed)(void *ctx, struct kvm_vcpu *vcpu, int err);
+};
+
+struct kvm_vcpu {
+	unsigned int id;
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+	pthread_t thread;
+	bool thread_started;
+
+	/* start/stop: a stopped vCPU waits here, outside KVM_RUN */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool start_pending;
+	uint64_t start_pc, start_r3;
+
+	unsigned int ile_gen;	/* last LPCR[ILE] generation applied */
+	const struct kvm_vcpu_ops *ops;
+	void *ctx;
+};
+
+int kvm_vcpu__create(struct kvm_vm *vm, struct kvm_vcpu *vcpu, unsigned int id);
+void kvm_vcpu__destroy(struct kvm_vcpu *vcpu);
+int kvm_vcpu__set_entry(struct kvm_vcpu *vcpu, uint64_t pc, uint64_t msr,
+			uint64_t r3, uint64_t r4, uint64_t r5);
+int kvm_vcpu__get_pvr(struct kvm_vcpu *vcpu, uint32_t *pvr);
+int kvm_vcpu__set_ile(struct kvm_vcpu *vcpu, bool little_endian);
+int kvm_vcpu__connect_xics(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
+			   unsigned int server);
+
+/* Run the vCPU on its own thread; @running says whether it starts at once. */
+int kvm_vcpu__start_thread(struct kvm_vcpu *vcpu, bool running);
+/* Wake a stopped vCPU at @pc with r3 = @r3 (RTAS start-cpu). */
+int kvm_vcpu__wake(struct kvm_vcpu *vcpu, uint64_t pc, uint64_t r3);
+/* Make the vCPU leave KVM_RUN (or its wait) and look at ops->stopping. */
+void kvm_vcpu__kick(struct kvm_vcpu *vcpu);
+void kvm_vcpu__join(struct kvm_vcpu *vcpu);
+
+/* The signal that kicks vCPU threads out of KVM_RUN. */
+#define KVM_KICK_SIGNAL SIGUSR1
+void kvm__install_kick_handler(void);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_MACHINE_H
+#define LKVM_MACHINE_H
+
+#include <stddef.h>
+
+#include "lkvm/config.h"
+#include "lkvm/console.h"
+#include "lkvm/kvm-vm.h"
+#include "lkvm/pseries.h"
+
+/* A file mapped read-only into lkvm (kernel, initrd). */
+struct mapped_file {
+	const char *path;
+	void *data;
+	size_t len;
+};
+
+int mapped_file__open(struct mapped_file *f, const char *path, const char *what);
+void mapped_file__close(struct mapped_file *f);
+
+/* The pseries machine (ppc/) bound to a KVM-HV VM (kvm/). */
+struct machine {
+	struct pseries p;
+	struct kvm_vm vm;
+	struct kvm_vcpu vcpu[LKVM_MAX_CPUS];
+	unsigned int nr_vcpus;
+	void *ram;
+	uint64_t ram_size;
+	int exit_fd;		/* eventfd: readable once the VM should stop */
+	pthread_mutex_t error_lock;
+	char error[512];	/* first vCPU error, reported by the command */
+};
+
+/* Create the VM, load the kernel/initrd, build the device tree. */
+int machine__setup(struct machine *m, const struct vm_config *cfg,
+		   const struct mapped_file *kernel,
+		   const struct mapped_file *initrd, struct console *console);
+/* Start every vCPU thread. */
+int machine__start(struct machine *m);
+/* Ask every vCPU to stop and wait for them. */
+void machine__stop(struct machine *m, enum pseries_exit why);
+void machine__destroy(struct machine *m);
+
+#endif

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pseries machine on KVM-HV: implements the pseries_ops that hcall and
+ * RTAS handlers use, and the vCPU callbacks that route exits to them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lkvm/boot.h"
+#include "lkvm/hcall.h"
+#include "lkvm/machine.h"
+#include "lkvm/rtas.h"
+#include "lkvm/util.h"
+
+/* 64-bit mode, machine checks on, MMU off, big-endian: how Linux expects
+ * to be entered (its entry code switches itself to little-endian) */
+#define BOOT_MSR 0x8000000000001000ULL
+/* where secondary CPUs wait in the kernel until it releases them */
+#define SECONDARY_HOLD_PC 0x60
+
+int mapped_file__open(struct mapped_file *f, const char *path, const char *what)
+{
+	struct stat st;
+	int fd;
+
+	*f = (struct mapped_file){ .path = path };
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return lkvm__fail(-errno, "%s %s: %s", what, path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+		close(fd);
+		return lkvm__fail(-EINVAL, "%s %s: not a regular, non-empty file", what, path);
+	}
+	f->len = (size_t)st.st_size;
+	f->data = mmap(NULL, f->len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (f->data == MAP_FAILED) {
+		f->data = NULL;
+		return lkvm__fail(-errno, "%s %s: cannot map: %s", what, path, strerror(errno));
+	}
+	return 0;
+}
+
+void mapped_file__close(struct mapped_file *f)
+{
+	if (f->data)
+		munmap(f->data, f->len);
+	f->data = NULL;
+}
+
+/* --- what handlers may ask of the core (struct pseries_ops) --- */
+
+static int op_configure_mmu(void *ctx, uint64_t flags, uint64_t process_table)
+{
+	struct machine *m = ctx;
+
+	return kvm_vm__configure_mmu(&m->vm, flags, process_table);
+}
+
+static int op_start_cpu(void *ctx, unsigned int cpu, uint64_t pc, uint64_t r3)
+{
+	struct machine *m = ctx;
+
+	if (cpu >= m->nr_vcpus)
+		return -EINVAL;
+	atomic_store(&m->p.cpu[cpu].state, CPU_RUNNING);
+	return kvm_vcpu__wake(&m->vcpu[cpu], pc, r3);
+}
+
+static void op_request_exit(void *ctx)
+{
+	struct machine *m = ctx;
+	uint64_t one = 1;
+	unsigned int i;
+
+	for (i = 0; i < m->nr_vcpus; i++)
+		kvm_vcpu__kick(&m->vcpu[i]);
+	if (write(m->exit_fd, &one, sizeof(one)) < 0) {
+		/* the counter cannot overflow with one write per request */
+	}
+}
+
+static const struct pseries_ops machine_ops = {
+	.configure_mmu = op_configure_mmu,
+	.start_cpu = op_start_cpu,
+	.request_exit = op_request_exit,
+};
+
+/* --- vCPU callbacks --- */
+
+static int vcpu_before_run(void *ctx, struct kvm_vcpu *vcpu)
+{
+	struct machine *m = ctx;
+	unsigned int gen = atomic_load(&m->p.ile_gen);
+	int ret;
+
+	if (vcpu->ile_gen == gen)
+		return 0;
+	ret = kvm_vcpu__set_ile(vcpu, atomic_load(&m->p.ile));
+	if (ret)
+		return lkvm__fail(ret, "vCPU %u: cannot set interrupt endianness: %s",
+				  vcpu->id, strerror(-ret));
+	vcpu->ile_gen = gen;
+	return 0;
+}
+
+static long vcpu_hcall(void *ctx, struct kvm_vcpu *vcpu, uint64_t nr, uint64_t *args)
+{
+	struct machine *m = ctx;
+	unsigned int gen = atomic_load(&m->p.ile_gen);
+	unsigned int i;
+	long ret;
+
+	ret = hcall__dispatch(&m->p, vcpu->id, nr, args);
+	/* H_SET_MODE changed the interrupt endianness: the other vCPUs may be
+	 * spinning inside KVM_RUN (secondaries in the kernel's hold loop) and
+	 * must leave it to take the new LPCR before their next interrupt */
+	if (atomic_load(&m->p.ile_gen) != gen)
+		for (i = 0; i < m->nr_vcpus; i++)
+			if (i != vcpu->id)
+				kvm_vcpu__kick(&m->vcpu[i]);
+	return ret;
+}
+
+static bool vcpu_parked(void *ctx, struct kvm_vcpu *vcpu)
+{
+	struct machine *m = ctx;
+
+	if (!m->p.cpu[vcpu->id].stop_self)
+		return false;
+	m->p.cpu[vcpu->id].stop_self = false;
+	return true;
+}
+
+static bool vcpu_stopping(void *ctx)
+{
+	struct machine *m = ctx;
+
+	return atomic_load(&m->p.exit_request) != PSERIES_RUNNING;
+}
+
+static void vcpu_failed(void *ctx, struct kvm_vcpu *vcpu, int err)
+{
+	struct machine *m = ctx;
+
+	(void)vcpu;
+	(void)err;
+	pthread_mutex_lock(&m->error_lock);
+	if (!m->error[0])
+		snprintf(m->error, sizeof(m->error), "%s", lkvm__last_error());
+	pthread_mutex_unlock(&m->error_lock);
+	pseries__request_exit(&m->p, PSERIES_FAILED);
+}
+
+static const struct kvm_vcpu_ops vcpu_ops = {
+	.before_run = vcpu_before_run,
+	.hcall = vcpu_hcall,
+	.parked = vcpu_parked,
+	.stopping = vcpu_stopping,
+	.failed = vcpu_failed,
+};
+
+/* --- set-up --- */
+
+static int setup_ram(struct machine *m, uint64_t size)
+{
+	int ret;
+
+	m->ram = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->ram == MAP_FAILED) {
+		m->ram = NULL;
+		return lkvm__fail(-errno, "cannot allocate %llu MiB of guest RAM: %s",
+				  (unsigned long long)(size >> 20), strerror(errno));
+	}
+	m->ram_size = size;
+	ret = guest_mem__add(&m->p.mem, 0, size, m->ram, false);
+	if (ret)
+		return lkvm__fail(ret, "cannot register guest RAM");
+	return kvm_vm__add_memory(&m->vm, 0, size, m->ram, false);
+}
+
+static int setup_cpus(struct machine *m, unsigned int nr)
+{
+	const struct rtas_service *s;
+	unsigned int i;
+	int ret;
+
+	ret = kvm_vm__create_xics(&m->vm);
+	if (ret)
+		return ret;
+	/* the interrupt-source RTAS calls are served by KVM's XICS */
+	for (s = rtas_services; s->name; s++) {
+		if (s->fn)
+			continue;
+		ret = kvm_vm__define_rtas_token(&m->vm, s->name, s->token);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < nr; i++) {
+		ret = kvm_vcpu__create(&m->vm, &m->vcpu[i], i);
+		if (ret)
+			return ret;
+		m->nr_vcpus = i + 1;
+		m->vcpu[i].ops = &vcpu_ops;
+		m->vcpu[i].ctx = m;
+		ret = kvm_vcpu__connect_xics(&m->vm, &m->vcpu[i], i);
+		if (ret)
+			return ret;
+	}
+	return kvm_vcpu__get_pvr(&m->vcpu[0], &m->p.cpu_info.pvr);
+}
+
+static int read_cpuinfo(struct cpu_info *info)
+{
+	char buf[16384];
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return lkvm__fail(-errno, "cannot read /proc/cpuinfo");
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	if (cpuinfo__parse(buf, info))
+		return lkvm__fail(-EINVAL, "no timebase in /proc/cpuinfo: not a POWER host?");
+	return 0;
+}
+
+int machine__setup(struct machine *m, const struct vm_config *cfg,
+		   const struct mapped_file *kernel,
+		   const struct mapped_file *initrd, struct console *console)
+{
+	struct elf_image img;
+	unsigned int i;
+	int ret, fdt_size;
+
+	memset(m, 0, sizeof(*m));
+	pthread_mutex_init(&m->error_lock, NULL);
+	m->vm = (struct kvm_vm){ .kvm_fd = -1, .vm_fd = -1, .xics_fd = -1 };
+	pseries__init(&m->p);
+	m->p.nr_cpus = cfg->nr_cpus;
+	m->p.debug = cfg->debug;
+	m->p.console = console;
+	m->p.ops = &machine_ops;
+	m->p.ops_ctx = m;
+	m->exit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (m->exit_fd < 0)
+		return lkvm__fail(-errno, "eventfd: %s", strerror(errno));
+
+	ret = elf__inspect(&img, kernel->data, kernel->len);
+	if (ret)
+		return lkvm__fail(ret, "kernel %s: %s", kernel->path, lkvm__last_error());
+	ret = memmap__layout(&m->p.map, cfg->ram_size, img.load_end,
+			     initrd ? initrd->len : 0);
+	if (ret)
+		return ret;
+	ret = read_cpuinfo(&m->p.cpu_info);
+	if (ret)
+		return ret;
+	ret = kvm_vm__create(&m->vm, "/dev/kvm");
+	if (ret)
+		return ret;
+	ret = setup_ram(m, cfg->ram_size);
+	if (ret)
+		return ret;
+	ret = elf__load(&img, &m->p.mem);
+	if (ret)
+		return ret;
+	ret = setup_cpus(m, cfg->nr_cpus);
+	if (ret)
+		return ret;
+	fdt_size = boot__place(&m->p, initrd ? initrd->data : NULL,
+			       initrd ? initrd->len : 0, cfg->params);
+	if (fdt_size < 0)
+		return fdt_size;
+
+	/* every CPU is running; secondaries spin in the kernel's hold loop,
+	 * which is where Linux on pseries expects thread 0 of each core */
+	for (i = 0; i < m->nr_vcpus; i++) {
+		atomic_store(&m->p.cpu[i].state, CPU_RUNNING);
+		if (i == 0)
+			ret = kvm_vcpu__set_entry(&m->vcpu[0], img.entry, BOOT_MSR,
+						  m->p.map.fdt.start, 0, 0);
+		else
+			ret = kvm_vcpu__set_entry(&m->vcpu[i], SECONDARY_HOLD_PC,
+						  BOOT_MSR, i, 0, 0);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int machine__start(struct machine *m)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < m->nr_vcpus; i++) {
+		ret = kvm_vcpu__start_thread(&m->vcpu[i], true);
+		if (ret) {
+			machine__stop(m, PSERIES_FAILED);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void machine__stop(struct machine *m, enum pseries_exit why)
+{
+	unsigned int i;
+
+	pseries__request_exit(&m->p, why);
+	for (i = 0; i < m->nr_vcpus; i++)
+		kvm_vcpu__join(&m->vcpu[i]);
+}
+
+void machine__destroy(struct machine *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_vcpus; i++)
+		kvm_vcpu__destroy(&m->vcpu[i]);
+	kvm_vm__destroy(&m->vm);
+	if (m->ram)
+		munmap(m->ram, m->ram_size);
+	if (m->exit_fd >= 0)
+		close(m->exit_fd);
+	m->ram = NULL;
+	m->exit_fd = -1;
+}

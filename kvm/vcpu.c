@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vCPUs: creation, boot registers, and the thread that runs KVM_RUN. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "lkvm/kvm-vm.h"
+#include "lkvm/util.h"
+
+#define LPCR_ILE (1ULL << 25)	/* interrupts taken little-endian */
+
+static void kick_handler(int sig)
+{
+	(void)sig;	/* only here to make KVM_RUN return -EINTR */
+}
+
+void kvm__install_kick_handler(void)
+{
+	struct sigaction sa = { .sa_handler = kick_handler };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(KVM_KICK_SIGNAL, &sa, NULL);	/* no SA_RESTART on purpose */
+}
+
+int kvm_vcpu__create(struct kvm_vm *vm, struct kvm_vcpu *vcpu, unsigned int id)
+{
+	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
+
+	memset(vcpu, 0, sizeof(*vcpu));
+	vcpu->id = id;
+	vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
+	if (vcpu->fd < 0)
+		return lkvm__fail(-errno, "cannot create vCPU %u: %s", id, strerror(errno));
+	vcpu->run_size = vm->run_size;
+	vcpu->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 vcpu->fd, 0);
+	if (vcpu->run == MAP_FAILED) {
+		vcpu->run = NULL;
+		close(vcpu->fd);
+		return lkvm__fail(-errno, "cannot map vCPU %u's run area", id);
+	}
+	/* without PAPR mode KVM_RUN fails with EINVAL on pseries guests */
+	if (ioctl(vcpu->fd, KVM_ENABLE_CAP, &papr) < 0) {
+		kvm_vcpu__destroy(vcpu);
+		return lkvm__fail(-errno, "vCPU %u: cannot enable PAPR mode: %s", id,
+				  strerror(errno));
+	}
+	pthread_mutex_init(&vcpu->lock, NULL);
+	pthread_cond_init(&vcpu->wake, NULL);
+	return 0;
+}
+
+void kvm_vcpu__destroy(struct kvm_vcpu *vcpu)
+{
+	if (vcpu->run)
+		munmap(vcpu->run, vcpu->run_size);
+	if (vcpu->fd > 0)
+		close(vcpu->fd);
+	vcpu->run = NULL;
+	vcpu->fd = -1;
+}
+
+int kvm_vcpu__set_entry(struct kvm_vcpu *vcpu, uint64_t pc, uint64_t msr,
+			uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct kvm_regs regs;
+
+	if (ioctl(vcpu->fd, KVM_GET_REGS, &regs) < 0)
+		return lkvm__fail(-errno, "vCPU %u: KVM_GET_REGS: %s", vcpu->id,
+				  strerror(errno));
+	regs.pc = pc;
+	regs.msr = msr;
+	regs.gpr[3] = r3;
+	regs.gpr[4] = r4;
+	regs.gpr[5] = r5;
+	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs) < 0)
+		return lkvm__fail(-errno, "vCPU %u: KVM_SET_REGS: %s", vcpu->id,
+				  strerror(errno));
+	return 0;
+}
+
+int kvm_vcpu__get_pvr(struct kvm_vcpu *vcpu, uint32_t *pvr)
+{
+	struct kvm_sregs sregs;
+
+	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) < 0)
+		return lkvm__fail(-errno, "vCPU %u: KVM_GET_SREGS: %s", vcpu->id,
+				  strerror(errno));
+	*pvr = sregs.pvr;
+	return 0;
+}
+
+int kvm_vcpu__set_ile(struct kvm_vcpu *vcpu, bool little_endian)
+{
+	uint64_t lpcr;
+	struct kvm_one_reg reg = {
+		.id = KVM_REG_PPC_LPCR_64,
+		.addr = (uintptr_t)&lpcr,
+	};
+
+	if (ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg) < 0)
+		return -errno;
+	lpcr = little_endian ? lpcr | LPCR_ILE : lpcr & ~LPCR_ILE;
+	if (ioctl(vcpu->fd, KVM_SET_ONE_REG, &reg) < 0)
+		return -errno;
+	return 0;
+}
+
+int kvm_vcpu__connect_xics(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
+			   unsigned int server)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_IRQ_XICS,
+		.args = { (uint64_t)vm->xics_fd, server },
+	};
+
+	if (ioctl(vcpu->fd, KVM_ENABLE_CAP, &cap) < 0)
+		return lkvm__fail(-errno, "vCPU %u: cannot connect to the XICS: %s",
+				  vcpu->id, strerror(errno));
+	return 0;
+}
+
+/* Park a stopped vCPU until start-cpu or the end of the VM. */
+static int wait_for_start(struct kvm_vcpu *vcpu)
+{
+	uint64_t pc, r3;
+
+	pthread_mutex_lock(&vcpu->lock);
+	while (!vcpu->start_pending && !vcpu->ops->stopping(vcpu->ctx))
+		pthread_cond_wait(&vcpu->wake, &vcpu->lock);
+	pc = vcpu->start_pc;
+	r3 = vcpu->start_r3;
+	vcpu->start_pending = false;
+	pthread_mutex_unlock(&vcpu->lock);
+	if (vcpu->ops->stopping(vcpu->ctx))
+		return 1;
+	/* start-cpu enters with the MMU off, 64-bit, as the boot CPU does */
+	return kvm_vcpu__set_entry(vcpu, pc, 0x8000000000001000ULL, r3, 0, 0);
+}
+
+static int handle_exit(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_PAPR_HCALL:
+		run->papr_hcall.ret = vcpu->ops->hcall(vcpu->ctx, vcpu,
+						       run->papr_hcall.nr,
+						       run->papr_hcall.args);
+		return 0;
+	case KVM_EXIT_INTR:
+		return 0;
+	default:
+		return lkvm__fail(-EIO, "vCPU %u: unexpected KVM exit %u", vcpu->id,
+				  run->exit_reason);
+	}
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct kvm_vcpu *vcpu = arg;
+	bool running = vcpu->start_pending;
+	int ret = 0;
+
+	vcpu->start_pending = false;
+	while (!vcpu->ops->stopping(vcpu->ctx)) {
+		if (!running) {
+			ret = wait_for_start(vcpu);
+			if (ret)
+				break;
+			running = true;
+		}
+		ret = vcpu->ops->before_run(vcpu->ctx, vcpu);
+		if (ret)
+			break;
+		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				vcpu->run->immediate_exit = 0;
+				continue;
+			}
+			ret = lkvm__fail(-errno, "vCPU %u: KVM_RUN: %s", vcpu->id,
+					 strerror(errno));
+			break;
+		}
+		ret = handle_exit(vcpu);
+		if (ret)
+			break;
+		if (vcpu->ops->parked(vcpu->ctx, vcpu))
+			running = false;
+	}
+	if (ret < 0)
+		vcpu->ops->failed(vcpu->ctx, vcpu, ret);
+	return NULL;
+}
+
+int kvm_vcpu__start_thread(struct kvm_vcpu *vcpu, bool running)
+{
+	int ret;
+
+	vcpu->start_pending = running;
+	ret = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
+	if (ret)
+		return lkvm__fail(-ret, "cannot start vCPU %u's thread", vcpu->id);
+	vcpu->thread_started = true;
+	return 0;
+}
+
+int kvm_vcpu__wake(struct kvm_vcpu *vcpu, uint64_t pc, uint64_t r3)
+{
+	pthread_mutex_lock(&vcpu->lock);
+	vcpu->start_pc = pc;
+	vcpu->start_r3 = r3;
+	vcpu->start_pending = true;
+	pthread_cond_signal(&vcpu->wake);
+	pthread_mutex_unlock(&vcpu->lock);
+	return 0;
+}
+
+void kvm_vcpu__kick(struct kvm_vcpu *vcpu)
+{
+	if (!vcpu->thread_started)
+		return;
+	/* immediate_exit closes the window between the check and KVM_RUN */
+	vcpu->run->immediate_exit = 1;
+	pthread_mutex_lock(&vcpu->lock);
+	pthread_cond_signal(&vcpu->wake);
+	pthread_mutex_unlock(&vcpu->lock);
+	pthread_kill(vcpu->thread, KVM_KICK_SIGNAL);
+}
+
+void kvm_vcpu__join(struct kvm_vcpu *vcpu)
+{
+	if (vcpu->thread_started)
+		pthread_join(vcpu->thread, NULL);
+	vcpu->thread_started = false;
+}

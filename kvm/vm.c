@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The KVM-HV virtual machine: /dev/kvm, memory slots, XICS, RTAS tokens. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "lkvm/kvm-vm.h"
+#include "lkvm/util.h"
+
+int kvm_vm__create(struct kvm_vm *vm, const char *dev)
+{
+	int ret;
+
+	*vm = (struct kvm_vm){ .kvm_fd = -1, .vm_fd = -1, .xics_fd = -1 };
+	vm->kvm_fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0)
+		return lkvm__fail(-errno, "cannot open %s: %s (is kvm-hv loaded?)",
+				  dev, strerror(errno));
+	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+		ret = lkvm__fail(-EINVAL, "%s: unsupported KVM API version", dev);
+		goto fail;
+	}
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
+	if (vm->vm_fd < 0) {
+		ret = lkvm__fail(-errno, "cannot create a KVM-HV VM: %s "
+				 "(lkvm probe tells what this host offers)",
+				 strerror(errno));
+		goto fail;
+	}
+	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_RADIX) <= 0) {
+		ret = lkvm__fail(-ENODEV, "KVM offers no radix MMU: lkvm needs POWER9 or later");
+		goto fail;
+	}
+	ret = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (ret <= 0) {
+		ret = lkvm__fail(-EINVAL, "KVM_GET_VCPU_MMAP_SIZE failed");
+		goto fail;
+	}
+	vm->run_size = (size_t)ret;
+	return 0;
+fail:
+	kvm_vm__destroy(vm);
+	return ret;
+}
+
+void kvm_vm__destroy(struct kvm_vm *vm)
+{
+	if (vm->xics_fd >= 0)
+		close(vm->xics_fd);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	vm->xics_fd = vm->vm_fd = vm->kvm_fd = -1;
+}
+
+int kvm_vm__add_memory(struct kvm_vm *vm, uint64_t gpa, uint64_t size,
+		       void *host, bool readonly)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = vm->nr_slots,
+		.flags = readonly ? KVM_MEM_READONLY : 0,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)host,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+		return lkvm__fail(-errno, "cannot map guest memory at 0x%llx (%llu bytes): %s",
+				  (unsigned long long)gpa, (unsigned long long)size,
+				  strerror(errno));
+	vm->nr_slots++;
+	return 0;
+}
+
+int kvm_vm__create_xics(struct kvm_vm *vm)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_XICS };
+
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) < 0)
+		return lkvm__fail(-errno, "cannot create the in-kernel XICS: %s",
+				  strerror(errno));
+	vm->xics_fd = (int)dev.fd;
+	return 0;
+}
+
+int kvm_vm__define_rtas_token(struct kvm_vm *vm, const char *name,
+			      uint32_t token)
+{
+	struct kvm_rtas_token_args args = { .token = token };
+
+	if (strlen(name) >= sizeof(args.name))
+		return lkvm__fail(-EINVAL, "RTAS name too long: %s", name);
+	strcpy(args.name, name);
+	if (ioctl(vm->vm_fd, KVM_PPC_RTAS_DEFINE_TOKEN, &args) < 0)
+		return lkvm__fail(-errno, "KVM refused RTAS token %s: %s", name,
+				  strerror(errno));
+	return 0;
+}
+
+int kvm_vm__configure_mmu(struct kvm_vm *vm, uint64_t flags,
+			  uint64_t process_table)
+{
+	struct kvm_ppc_mmuv3_cfg cfg = {
+		.flags = flags,
+		.process_table = process_table,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_PPC_CONFIGURE_V3_MMU, &cfg) < 0)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Routing of the hcalls KVM-HV leaves to user space (KVM_EXIT_PAPR_HCALL).
+ * Everything KVM handles in the kernel (VPA, CEDE, XICS, H_SET_MODE for
+ * breakpoints...) never gets here.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "lkvm/hcall.h"
+#include "lkvm/papr.h"
+#include "lkvm/pseries.h"
+#include "lkvm/util.h"
+
+struct hcall_entry {
+	uint64_t nr;
+	hcall_fn fn;
+};
+
+/*
+ * A handful of entries, searched linearly: cheaper to read and extend than
+ * an opcode-indexed array that would have to span 0x0..0xF000. New devices
+ * add their hcalls here (the SCM hcalls go in as one block).
+ */
+static const struct hcall_entry hcall_table[] = {
+	{ H_GET_TERM_CHAR,	h_get_term_char },
+	{ H_PUT_TERM_CHAR,	h_put_term_char },
+	{ H_SET_MODE,		h_set_mode },
+	{ H_REGISTER_PROC_TBL,	h_register_proc_tbl },
+	{ H_RTAS,		h_rtas },
+};
+
+/*
+ * The guest may issue any 64-bit number; the report list holds 32-bit ones.
+ * Every number that does not fit is remembered as this one value (no real
+ * hcall is that large), so a hostile guest cannot make us print without end.
+ */
+#define HCALL_REPORT_HUGE	UINT32_MAX
+
+/* Count an unknown hcall; with --debug say so once per distinct number. */
+static void hcall_unknown(struct pseries *p, unsigned int cpu, uint64_t nr)
+{
+	uint32_t key = nr > UINT32_MAX ? HCALL_REPORT_HUGE : (uint32_t)nr;
+	unsigned int i;
+
+	pthread_mutex_lock(&p->report_lock);
+	p->unknown_hcalls++;
+	if (!p->debug)
+		goto out;
+	for (i = 0; i < p->nr_reported_hcalls; i++)
+		if (p->reported_hcalls[i] == key)
+			goto out;
+	/* once the list is full we stay quiet: the count still grows */
+	if (p->nr_reported_hcalls >= ARRAY_SIZE(p->reported_hcalls))
+		goto out;
+	p->reported_hcalls[p->nr_reported_hcalls++] = key;
+	fprintf(stderr, "lkvm: unhandled hcall 0x%" PRIx64 " (vCPU %u)\n",
+		nr, cpu);
+out:
+	pthread_mutex_unlock(&p->report_lock);
+}
+
+long hcall__dispatch(struct pseries *p, unsigned int cpu, uint64_t nr,
+		     uint64_t *args)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hcall_table); i++)
+		if (hcall_table[i].nr == nr)
+			return hcall_table[i].fn(p, cpu, args);
+	hcall_unknown(p, cpu, nr);
+	return H_FUNCTION;
+}

@@ -12,6 +12,7 @@
 #include "lkvm/memmap.h"
 
 struct console;
+struct nvdimm;
 
 /*
  * What hcall and RTAS handlers may ask of the VMM core. They are the only
@@ -66,6 +67,10 @@ struct pseries {
 	unsigned int nr_cpus;
 	bool debug;
 	struct console *console;
+
+	/* vNVDIMMs in slot order; the SCM hcalls find them by DRC index */
+	unsigned int nr_nvdimms;
+	struct nvdimm *nvdimm[LKVM_MAX_NVDIMMS];
 
 	/* little-endian interrupts (H_SET_MODE resource 4): each vCPU applies
 	 * LPCR[ILE] before its next KVM_RUN when ile_gen differs from its own */

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_NVDIMM_H
+#define LKVM_NVDIMM_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * A vNVDIMM: persistent memory backed by a host file or device-DAX, seen by
+ * the guest's papr_scm driver through an ibm,pmemory node and the SCM
+ * hcalls. The backing holds SIZE + LABEL bytes, label area at the end
+ * (QEMU's layout, so a file moves between QEMU and lkvm).
+ */
+#define NVDIMM_BLOCK_SIZE	(256ULL << 20)	/* ibm,block-size; sizes are multiples */
+#define NVDIMM_MIN_LABEL_SIZE	(128ULL << 10)
+#define NVDIMM_MAX_LABEL_SIZE	(16ULL << 20)
+#define NVDIMM_DRC_BASE		0x90000000u	/* PMEM DRC index = base | slot */
+#define NVDIMM_UUID_LEN		16
+#define NVDIMM_UUID_STR_LEN	37		/* 36 chars + NUL */
+
+/* Health bits (PAPR, counted from the MSB) that lkvm reports. */
+#define NVDIMM_HEALTH_UNARMED		(1ULL << 63)
+#define NVDIMM_HEALTH_SHUTDOWN_DIRTY	(1ULL << 62)
+#define NVDIMM_HEALTH_SHUTDOWN_CLEAN	(1ULL << 61)
+
+/* One --nvdimm PATH,SIZE,LABEL[,uuid=UUID][,ro] as the user wrote it. */
+struct nvdimm_config {
+	char path[PATH_MAX];
+	uint64_t size;		/* guest-visible pmem, a multiple of 256 MiB */
+	uint64_t label_size;	/* label area, >= 128 KiB */
+	bool has_uuid;
+	uint8_t uuid[NVDIMM_UUID_LEN];
+	bool readonly;
+};
+
+/*
+ * Parse one --nvdimm value. Returns 0, or a negative errno with a one-line
+ * message naming the problem in lkvm__last_error(). Touches no file.
+ */
+int nvdimm_config__parse(const char *arg, struct nvdimm_config *cfg);
+
+struct nvdimm;
+
+/* How the backing is made durable; tests substitute their own. */
+struct nvdimm_backing_ops {
+	/* make every byte written so far durable: 0 or negative errno */
+	int (*flush)(struct nvdimm *d);
+};
+
+struct nvdimm {
+	unsigned int slot;		/* 0, 1, ... in command-line order */
+	uint32_t drc_index;		/* NVDIMM_DRC_BASE | slot */
+	struct nvdimm_config cfg;
+	uint8_t uuid[NVDIMM_UUID_LEN];	/* the unit GUID, stable per backing */
+	char uuid_str[NVDIMM_UUID_STR_LEN];
+
+	int fd;				/* backing file or device, -1 if none */
+	bool is_devdax;
+	bool is_pmem;			/* libpmem: real pmem, stores persist */
+	bool needs_flush_hcall;		/* advertise ibm,hcall-flush-required */
+	uint8_t *map;			/* the whole backing, size + label */
+	uint64_t map_len;
+	uint8_t *data;			/* == map: the guest-visible region */
+	uint8_t *label;			/* map + size: the label area */
+	uint64_t gpa;			/* where the region sits in the guest */
+
+	const struct nvdimm_backing_ops *ops;
+
+	/* statistics reported through H_SCM_PERFORMANCE_STATS */
+	uint64_t attach_time_ns;	/* CLOCK_MONOTONIC when attached */
+	_Atomic uint64_t flushes;
+	_Atomic uint64_t flush_ns;	/* total time spent making data durable */
+	_Atomic uint64_t flush_failures;
+	_Atomic uint64_t label_reads;	/* H_SCM_READ_METADATA calls */
+	_Atomic uint64_t label_writes;	/* H_SCM_WRITE_METADATA calls */
+	_Atomic bool flush_failed;	/* a flush failed: report SHUTDOWN_DIRTY-like state */
+};
+
+/*
+ * Open (creating a missing or empty file), check, lock and map the backing
+ * of @cfg, and settle its unit GUID. Nothing is created, truncated or
+ * extended unless every check passed. Returns 0 or a negative errno with a
+ * one-line message.
+ */
+int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
+		 unsigned int slot);
+/* Flush, unmap, unlock and close. */
+void nvdimm__close(struct nvdimm *d);
+
+/* Make the region and label durable (page cache: fdatasync). */
+int nvdimm__flush(struct nvdimm *d);
+
+#endif

@@ -90,7 +90,7 @@ $(HOBJ)/tests/%: tests/unit/%.c $(HOST_PURE_OBJS)
 $(SYSROOT)/.done: guest-images/build-sysroot.sh guest-images/lib.sh
 	$(Q)tools/ensure-deps.sh build
 	@mkdir -p build
-	$(Q)ln -sfn "$$(guest-images/build-sysroot.sh)" $(SYSROOT)
+	$(Q)dir=$$(guest-images/build-sysroot.sh) && ln -sfn "$$dir" $(SYSROOT)
 
 deps:
 	$(Q)tools/ensure-deps.sh all
@@ -124,7 +124,14 @@ check:
 demo: images
 	$(Q)tools/demo.sh
 
-bench: images
+$(TOBJ)/bench/vmmtime: bench/vmmtime.c | $(SYSROOT_DEP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -o $@ $<
+
+bench: lkvm $(TOBJ)/bench/vmmtime
+	$(Q)tools/ensure-deps.sh system
+	$(Q)guest-images/build-images.sh --bench
 	$(Q)bench/run.sh
 
 clean:

@@ -8,12 +8,21 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lkvm/builtin.h"
 #include "lkvm/config.h"
 #include "lkvm/machine.h"
 #include "lkvm/util.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 static struct termios saved_termios;
 static bool termios_saved;
@@ -99,20 +108,35 @@ static enum pseries_exit serve(struct session *s)
 	return atomic_load(&s->m.p.exit_request);
 }
 
+/*
+ * One boot of the guest. The kernel and initrd are mapped only while they
+ * are copied into guest RAM, so they do not stay in lkvm's resident memory;
+ * a reboot maps them again (and so picks up a rebuilt kernel).
+ */
 static int boot_once(struct session *s, const struct vm_config *cfg,
-		     const struct mapped_file *kernel, const struct mapped_file *initrd,
 		     enum pseries_exit *why)
 {
+	struct mapped_file kernel = { .fd = -1 }, initrd = { .fd = -1 };
+	double start = now_ms();
 	int ret;
 
 	*why = PSERIES_RUNNING;	/* = never ran: a set-up error */
-	ret = machine__setup(&s->m, cfg, kernel, initrd, &s->console);
+	ret = mapped_file__open(&kernel, cfg->kernel, "kernel");
+	if (!ret && cfg->initrd)
+		ret = mapped_file__open(&initrd, cfg->initrd, "initrd");
+	if (!ret)
+		ret = machine__setup(&s->m, cfg, &kernel, cfg->initrd ? &initrd : NULL,
+				     &s->console);
+	mapped_file__close(&kernel);
+	mapped_file__close(&initrd);
 	if (!ret)
 		ret = machine__start(&s->m);
 	if (ret) {
 		machine__destroy(&s->m);
 		return ret;
 	}
+	if (cfg->debug)
+		fprintf(stderr, "lkvm: guest set up in %.1f ms\r\n", now_ms() - start);
 	*why = serve(s);
 	machine__stop(&s->m, *why);
 	*why = atomic_load(&s->m.p.exit_request);
@@ -127,7 +151,6 @@ static int boot_once(struct session *s, const struct vm_config *cfg,
 
 int cmd_run(int argc, char **argv)
 {
-	struct mapped_file kernel = { 0 }, initrd = { 0 };
 	static struct session s;
 	enum pseries_exit why = PSERIES_FAILED;
 	struct vm_config cfg;
@@ -147,15 +170,6 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lkvm run: --nvdimm is not implemented yet\n");
 		return EXIT_USAGE;
 	}
-	ret = mapped_file__open(&kernel, cfg.kernel, "kernel");
-	if (!ret && cfg.initrd)
-		ret = mapped_file__open(&initrd, cfg.initrd, "initrd");
-	if (ret) {
-		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
-		mapped_file__close(&kernel);
-		return EXIT_SETUP;
-	}
-
 	s.sig_fd = block_signals(&sigs);
 	if (s.sig_fd < 0) {
 		fprintf(stderr, "lkvm run: cannot set up signal handling\n");
@@ -167,13 +181,11 @@ int cmd_run(int argc, char **argv)
 	terminal_raw();
 
 	for (;;) {
-		ret = boot_once(&s, &cfg, &kernel, cfg.initrd ? &initrd : NULL, &why);
+		ret = boot_once(&s, &cfg, &why);
 		if (ret || why != PSERIES_REBOOT || cfg.no_reboot)
 			break;
 	}
 	terminal_restore();
-	mapped_file__close(&kernel);
-	mapped_file__close(&initrd);
 
 	if (ret) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());

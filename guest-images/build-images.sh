@@ -16,6 +16,9 @@ guest_bins="usr/bin/ndctl usr/bin/daxctl sbin/mkfs.xfs sbin/xfs_repair
 	sbin/mkfs.ext4 sbin/e2fsck sbin/tune2fs"
 # fio (and the 90 MB of libraries it links) goes into the pmem image later
 
+bench=0
+[ "${1:-}" = --bench ] && bench=1
+
 userland=$LKVM_CACHE/userland-$(cache_key "$guest_pkgs" "$here/lib.sh")
 if [ ! -f "$userland/.done" ]; then
 	log "extracting ppc64el $guest_pkgs"
@@ -28,8 +31,9 @@ fi
 kernel=$("$here/build-kernel.sh")
 sysroot=$("$here/build-sysroot.sh")
 out=$top/build/images
-key=$(cache_key "$kernel" "$userland" "$top/lkvm" "$here/guest/init" \
-	"$here/host/init" "$here/host/demo.sh" "$0" $(find "$top/tests/system" -type f | sort))
+key=$(cache_key bench=$bench "$kernel" "$userland" "$top/lkvm" "$here/guest/init" \
+	"$here/host/init" "$here/host/demo.sh" "$0" $(find "$top/tests/system" -type f | sort) \
+	$([ $bench = 0 ] || find "$top/bench" "$top/build/target/bench" -type f | sort))
 if [ -f "$out/.key" ] && [ "$(cat "$out/.key")" = "$key" ]; then
 	exit 0
 fi
@@ -103,6 +107,27 @@ cp "$out.tmp/guest.cpio" "$h/guest/initrd.cpio"
 cp "$top/tests/system/"*.sh "$h/scenarios/"
 cp "$here/host/demo.sh" "$h/scenarios/demo.sh"
 make_cpio "$h" "$out.tmp/host.cpio"
+
+# bench host image: the host image plus QEMU (the comparison VMM)
+if [ $bench = 1 ]; then
+	qemu=$LKVM_CACHE/qemu-$(cache_key qemu-system-ppc "$here/lib.sh")
+	if [ ! -f "$qemu/.done" ]; then
+		log "extracting ppc64el qemu-system-ppc"
+		rm -rf "$qemu" "$qemu.tmp"
+		ppc_extract "$qemu.tmp" qemu-system-ppc
+		touch "$qemu.tmp/.done"
+		mv "$qemu.tmp" "$qemu"
+	fi
+	cp -L "$qemu/usr/bin/qemu-system-ppc64" "$h/usr/bin/"
+	install_elf "$qemu" "$qemu/usr/bin/qemu-system-ppc64" "$h"
+	mkdir -p "$h/usr/share/qemu"
+	cp "$qemu/usr/share/qemu/vof.bin" "$qemu/usr/share/qemu/slof.bin" "$h/usr/share/qemu/"
+	cp "$top/build/target/bench/vmmtime" "$h/usr/bin/"
+	for f in "$top/bench/host/"*.sh; do
+		cp "$f" "$h/scenarios/$(basename "$f")"
+	done
+	make_cpio "$h" "$out.tmp/host-bench.cpio"
+fi
 
 cp "$kernel" "$out.tmp/vmlinux"
 rm -rf "$stage"

@@ -2,6 +2,9 @@
 # Debian's archive for ppc64el packages without touching the system's apt.
 
 LKVM_CACHE=${LKVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkvm}
+mkdir -p "$LKVM_CACHE"
+# mmdebstrap and the Makefile want absolute paths
+LKVM_CACHE=$(cd "$LKVM_CACHE" && pwd)
 CROSS=${CROSS:-powerpc64le-linux-gnu-}
 
 log() { echo "[$(basename "$0")] $*" >&2; }

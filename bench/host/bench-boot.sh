@@ -1,0 +1,57 @@
+# Boot benchmark, run inside the POWER host: lkvm and QEMU boot the same
+# kernel and initramfs to the same /init marker, alternately, N times each.
+# Prints every run and the medians and ratios.
+runs=${BENCH_RUNS:-5}
+params="console=hvc0 quiet panic=-1 lkvm.script=bench"
+ram=536870912	# 512M for both
+# this host reports the speculation controls as broken (TCG underneath)
+qemu_caps=cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
+
+lkvm_boot() {
+	vmmtime -m LKVM-GUEST-INIT -r $ram -- \
+		"$LKVM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -m 512M -c 1 -p "$params"
+}
+
+qemu_boot() {
+	vmmtime -m LKVM-GUEST-INIT -r $ram -- \
+		qemu-system-ppc64 -M pseries,accel=kvm,x-vof=on,ic-mode=xics,kernel-irqchip=on,$qemu_caps \
+		-cpu host -smp 1 -m 512M -display none -nodefaults -no-reboot \
+		-serial stdio -L /usr/share/qemu \
+		-kernel "$GUEST_KERNEL" -initrd "$GUEST_INITRD" -append "$params"
+}
+
+: > lkvm.runs
+: > qemu.runs
+i=1
+while [ $i -le $runs ]; do
+	r=$(lkvm_boot < /dev/null)
+	echo "BENCH run lkvm $i $r"
+	echo "$r" >> lkvm.runs
+	r=$(qemu_boot < /dev/null)
+	echo "BENCH run qemu $i $r"
+	echo "$r" >> qemu.runs
+	i=$((i + 1))
+done
+
+# median FIELD FILE
+median() {
+	sed -n "s/.*$1=\([-0-9.]*\).*/\1/p" "$2" | sort -n |
+		awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2];
+			else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+ok=1
+for vmm in lkvm qemu; do
+	for f in wall_marker guest_uptime overhead rss_kb; do
+		eval "${vmm}_$f=$(median $f $vmm.runs)"
+	done
+	grep -q 'wall_marker=-1' $vmm.runs && ok=0
+done
+echo "BENCH boot median wall to /init: lkvm ${lkvm_wall_marker}s, qemu ${qemu_wall_marker}s"
+echo "BENCH boot median guest kernel uptime at /init: lkvm ${lkvm_guest_uptime}s, qemu ${qemu_guest_uptime}s"
+echo "BENCH boot median VMM overhead (wall - guest uptime): lkvm ${lkvm_overhead}s, qemu ${qemu_overhead}s"
+echo "BENCH boot median VMM resident memory excluding guest RAM: lkvm ${lkvm_rss_kb} KiB, qemu ${qemu_rss_kb} KiB"
+awk -v a="$lkvm_wall_marker" -v b="$qemu_wall_marker" 'BEGIN {printf "BENCH boot_ratio_vs_qemu=%.3f\n", a / b}'
+awk -v a="$lkvm_overhead" -v b="$qemu_overhead" 'BEGIN {printf "BENCH overhead_ratio_vs_qemu=%.3f\n", a / b}'
+awk -v a="$lkvm_rss_kb" -v b="$qemu_rss_kb" 'BEGIN {printf "BENCH memory_ratio_vs_qemu=%.3f\n", a / b}'
+[ $ok = 1 ]

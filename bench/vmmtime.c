@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmmtime: run a VMM, and report when its guest printed a marker line, how
+ * long the guest kernel itself had been up by then, and the VMM's own
+ * resident memory at that moment, not counting guest RAM.
+ *
+ *   vmmtime -m MARKER -r RAM_BYTES [-v] -- COMMAND [ARGS...]
+ *
+ * The marker line is expected to carry "uptime=SECONDS" (the guest's
+ * /proc/uptime). Prints one line:
+ *   wall_marker=S guest_uptime=S overhead=S wall_exit=S rss_kb=N pss_kb=N exit=N
+ * where overhead = wall_marker - guest_uptime: the part of the boot spent
+ * outside the guest kernel (VMM start-up, firmware, device set-up).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Sum Rss and Pss over the VMM's mappings, leaving out the one that holds
+ * guest RAM: the largest mapping at least as big as the guest's RAM.
+ */
+static void memory_of(pid_t pid, uint64_t ram, long *rss_kb, long *pss_kb)
+{
+	char path[64], line[512];
+	long size = 0, rss = 0, pss = 0, big_size = 0, big_rss = 0, big_pss = 0;
+	long tot_rss = 0, tot_pss = 0, v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
+	f = fopen(path, "r");
+	if (!f) {
+		*rss_kb = *pss_kb = -1;
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Size: %ld kB", &v) == 1) {
+			size = v;
+		} else if (sscanf(line, "Rss: %ld kB", &v) == 1) {
+			rss = v;
+			tot_rss += v;
+		} else if (sscanf(line, "Pss: %ld kB", &v) == 1) {
+			pss = v;
+			tot_pss += v;
+			if ((uint64_t)size * 1024 >= ram && size > big_size) {
+				big_size = size;
+				big_rss = rss;
+				big_pss = pss;
+			}
+		}
+	}
+	fclose(f);
+	*rss_kb = tot_rss - big_rss;
+	*pss_kb = tot_pss - big_pss;
+}
+
+int main(int argc, char **argv)
+{
+	const char *marker = NULL;
+	double t0, t_marker = -1, uptime = -1;
+	long rss = -1, pss = -1;
+	uint64_t ram = 0;
+	int pipefd[2], opt, status;
+	bool verbose = false;
+	char line[4096];
+	pid_t pid;
+	FILE *out;
+
+	while ((opt = getopt(argc, argv, "+m:r:v")) != -1) {
+		if (opt == 'm')
+			marker = optarg;
+		else if (opt == 'r')
+			ram = strtoull(optarg, NULL, 0);
+		else if (opt == 'v')
+			verbose = true;
+		else
+			return 2;
+	}
+	if (!marker || optind >= argc) {
+		fprintf(stderr, "usage: vmmtime -m MARKER -r RAM_BYTES [-v] -- COMMAND...\n");
+		return 2;
+	}
+	if (pipe(pipefd))
+		return 1;
+	t0 = now();
+	pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], STDOUT_FILENO);
+		dup2(pipefd[1], STDERR_FILENO);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		execvp(argv[optind], argv + optind);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	out = fdopen(pipefd[0], "r");
+	while (fgets(line, sizeof(line), out)) {
+		char *u;
+
+		if (verbose)
+			fputs(line, stderr);
+		if (t_marker >= 0 || !strstr(line, marker))
+			continue;
+		t_marker = now() - t0;
+		u = strstr(line, "uptime=");
+		if (u)
+			uptime = strtod(u + 7, NULL);
+		memory_of(pid, ram, &rss, &pss);
+	}
+	waitpid(pid, &status, 0);
+	printf("wall_marker=%.3f guest_uptime=%.3f overhead=%.3f wall_exit=%.3f "
+	       "rss_kb=%ld pss_kb=%ld exit=%d\n", t_marker, uptime,
+	       t_marker >= 0 && uptime >= 0 ? t_marker - uptime : -1,
+	       now() - t0, rss, pss,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	return t_marker >= 0 ? 0 : 1;
+}

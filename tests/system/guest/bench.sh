@@ -1,0 +1,1 @@
+# guest side of the boot benchmark: nothing; /init printed its marker

@@ -62,6 +62,9 @@ static int block_signals(sigset_t *set)
 
 struct session {
 	struct machine m;
+	/* opened (and locked) once for the whole run, across reboots */
+	struct nvdimm nvdimm[LKVM_MAX_NVDIMMS];
+	unsigned int nr_nvdimms;
 	struct console console;
 	int sig_fd;
 	bool stdin_open;
@@ -126,7 +129,7 @@ static int boot_once(struct session *s, const struct vm_config *cfg,
 		ret = mapped_file__open(&initrd, cfg->initrd, "initrd");
 	if (!ret)
 		ret = machine__setup(&s->m, cfg, &kernel, cfg->initrd ? &initrd : NULL,
-				     &s->console);
+				     &s->console, s->nvdimm, s->nr_nvdimms);
 	mapped_file__close(&kernel);
 	mapped_file__close(&initrd);
 	if (!ret)
@@ -149,6 +152,29 @@ static int boot_once(struct session *s, const struct vm_config *cfg,
 	return ret;
 }
 
+static int open_nvdimms(struct session *s, const struct vm_config *cfg)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < cfg->nr_nvdimms; i++) {
+		ret = nvdimm__open(&s->nvdimm[i], &cfg->nvdimm[i], i);
+		if (ret)
+			return lkvm__fail(ret, "--nvdimm: %s", lkvm__last_error());
+		s->nr_nvdimms = i + 1;
+	}
+	return 0;
+}
+
+static void close_nvdimms(struct session *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_nvdimms; i++)
+		nvdimm__close(&s->nvdimm[i]);
+	s->nr_nvdimms = 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct session s;
@@ -166,9 +192,10 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		return EXIT_USAGE;
 	}
-	if (cfg.nr_nvdimm_args) {
-		fprintf(stderr, "lkvm run: --nvdimm is not implemented yet\n");
-		return EXIT_USAGE;
+	if (open_nvdimms(&s, &cfg)) {
+		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
+		close_nvdimms(&s);
+		return EXIT_SETUP;
 	}
 	s.sig_fd = block_signals(&sigs);
 	if (s.sig_fd < 0) {
@@ -186,6 +213,7 @@ int cmd_run(int argc, char **argv)
 			break;
 	}
 	terminal_restore();
+	close_nvdimms(&s);
 
 	if (ret) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());

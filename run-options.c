@@ -41,7 +41,10 @@ const char *run_options__usage(void)
 	       "  -p, --params STRING   kernel command line\n"
 	       "      --name NAME       guest name, shown in messages\n"
 	       "      --nvdimm PATH,SIZE,LABEL[,uuid=UUID][,ro]\n"
-	       "                        persistent memory backed by PATH (not implemented yet)\n"
+	       "                        persistent memory (repeatable): SIZE bytes (a multiple\n"
+	       "                        of 256M) for the guest plus a LABEL-byte label area\n"
+	       "                        (>= 128K), backed by file or device-DAX PATH; a missing\n"
+	       "                        or empty file is created; ro maps it read-only\n"
 	       "      --no-reboot       exit when the guest reboots instead of restarting it\n"
 	       "      --debug           report unhandled hypercalls and RTAS calls\n"
 	       "  -h, --help            this text\n"
@@ -100,10 +103,13 @@ static int parse_one(int opt, const char *arg, struct vm_config *cfg)
 		cfg->nr_cpus = (unsigned int)v;
 		return 0;
 	case OPT_NVDIMM:
-		if (cfg->nr_nvdimm_args >= LKVM_MAX_NVDIMMS)
+		if (cfg->nr_nvdimms >= LKVM_MAX_NVDIMMS)
 			return lkvm__fail(-E2BIG, "--nvdimm: at most %d devices",
 					  LKVM_MAX_NVDIMMS);
-		cfg->nvdimm_args[cfg->nr_nvdimm_args++] = arg;
+		/* the parser's message names the option and the bad part */
+		if (nvdimm_config__parse(arg, &cfg->nvdimm[cfg->nr_nvdimms]))
+			return -EINVAL;
+		cfg->nr_nvdimms++;
 		return 0;
 	case OPT_DEBUG:
 		cfg->debug = true;
@@ -144,5 +150,7 @@ int run_options__parse(int argc, char **argv, struct vm_config *cfg)
 				  argv[optind]);
 	if (!cfg->kernel)
 		return lkvm__fail(-EINVAL, "no kernel given: use -k VMLINUX");
+	if (nvdimm_configs__check(cfg->nvdimm, cfg->nr_nvdimms))
+		return -EINVAL;
 	return RUN_OPTIONS_OK;
 }

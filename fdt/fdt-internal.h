@@ -94,4 +94,14 @@ const char *fdt__cpu_generation(uint32_t pvr);
 /* The /cpus node with one child per vCPU (fdt/cpus.c). */
 void fdt__cpus(struct fdt_writer *w, const struct pseries *p);
 
+/*
+ * Persistent memory (fdt/pmem.c). fdt__pmem_check() refuses vNVDIMMs that
+ * would give the guest a wrong tree (0 or -EINVAL with a message);
+ * fdt__pmem_drcs() writes the DRC arrays, properties of / that must come
+ * before its first child; fdt__pmem() writes /ibm,persistent-memory.
+ */
+int fdt__pmem_check(const struct pseries *p);
+void fdt__pmem_drcs(struct fdt_writer *w);
+void fdt__pmem(struct fdt_writer *w, const struct pseries *p);
+
 #endif

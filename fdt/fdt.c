@@ -159,6 +159,18 @@ static void fdt_rtas(struct fdt_writer *w, const struct pseries *p,
 	/* rtasd gives up without it; 1, the slowest rate, has it call
 	 * event-scan every 30 s (each time on the next CPU) */
 	fdtw_u32(w, "rtas-event-scan-rate", 1);
+	/*
+	 * No ibm,associativity-reference-points: Linux looks for them here,
+	 * and without them runs with NUMA off (see fdt/pmem.c).
+	 *
+	 * No ibm,lrdr-capacity either. A 6.1 guest takes two things from it:
+	 * the end of hot-pluggable memory, used only to size PCI dynamic DMA
+	 * windows (no PCI here; memory and pmem hot-plug never look at it,
+	 * a pmem region's place comes from H_SCM_BIND_MEM), and the maximum
+	 * vCPU count, which would become its possible-CPU mask and add a
+	 * warning when booted with nr_cpus= below it. Neither is worth a
+	 * second statement of what the cpu nodes already say.
+	 */
 	fdtw_end(w);
 }
 
@@ -188,19 +200,6 @@ static void fdt_vdevice(struct fdt_writer *w)
 static void fdt_event_sources(struct fdt_writer *w)
 {
 	fdtw_begin(w, "event-sources");
-	fdtw_end(w);
-}
-
-/*
- * Linux probes the container's children as a platform bus at boot and only
- * then follows hot-added ones, so it must exist even while empty.
- */
-static void fdt_pmem_container(struct fdt_writer *w)
-{
-	fdtw_begin(w, "ibm,persistent-memory");
-	fdtw_str(w, "device_type", "ibm,persistent-memory");
-	fdtw_u32(w, "#address-cells", 1);
-	fdtw_u32(w, "#size-cells", 0);
 	fdtw_end(w);
 }
 
@@ -250,7 +249,7 @@ static int fdt_check(const struct pseries *p,
 						  "device tree: RTAS service %s twice",
 						  s->name);
 	}
-	return 0;
+	return fdt__pmem_check(p);
 }
 
 int fdt__build(const struct pseries *p, const char *bootargs,
@@ -278,6 +277,7 @@ int fdt__build(const struct pseries *p, const char *bootargs,
 
 	fdtw_begin(&w, "");
 	fdt_root(&w);
+	fdt__pmem_drcs(&w);
 	fdt_chosen(&w, p, bootargs);
 	fdt_memory(&w, p);
 	fdt__cpus(&w, p);
@@ -285,7 +285,7 @@ int fdt__build(const struct pseries *p, const char *bootargs,
 	fdt_rtas(&w, p, services);
 	fdt_vdevice(&w);
 	fdt_event_sources(&w);
-	fdt_pmem_container(&w);
+	fdt__pmem(&w, p);
 	fdtw_end(&w);
 
 	if (!w.err)

@@ -14,7 +14,8 @@ guest_pkgs="busybox-static ndctl daxctl xfsprogs e2fsprogs fio"
 guest_bins="usr/bin/ndctl usr/bin/daxctl sbin/mkfs.xfs sbin/xfs_repair
 	usr/sbin/xfs_io usr/sbin/xfs_db usr/sbin/xfs_info sbin/mke2fs
 	sbin/mkfs.ext4 sbin/e2fsck sbin/tune2fs"
-# fio (and the 90 MB of libraries it links) goes into the pmem image later
+# fio and the 90 MB of libraries it links go into a second guest image,
+# guest-fio.cpio, used only where a workload needs it
 
 bench=0
 [ "${1:-}" = --bench ] && bench=1
@@ -94,6 +95,9 @@ if [ -d "$top/tests/system/guest" ]; then
 	cp "$top/tests/system/guest/"*.sh "$g/guest-tests/" 2>/dev/null || true
 fi
 make_cpio "$g" "$out.tmp/guest.cpio"
+cp -L "$userland/usr/bin/fio" "$g/usr/bin/fio"
+install_elf "$userland" "$userland/usr/bin/fio" "$g"
+make_cpio "$g" "$out.tmp/guest-fio.cpio"
 
 # host initramfs: busybox, lkvm, the guest kernel and initramfs, scenarios
 h=$stage/host
@@ -104,6 +108,7 @@ install -m 0755 "$here/host/init" "$h/init"
 mkdir -p "$h/guest" "$h/scenarios"
 cp "$kernel" "$h/guest/vmlinux"
 cp "$out.tmp/guest.cpio" "$h/guest/initrd.cpio"
+cp "$out.tmp/guest-fio.cpio" "$h/guest/initrd-fio.cpio"
 cp "$top/tests/system/"*.sh "$h/scenarios/"
 cp "$here/host/demo.sh" "$h/scenarios/demo.sh"
 make_cpio "$h" "$out.tmp/host.cpio"

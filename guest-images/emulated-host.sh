@@ -13,6 +13,6 @@ shift
 machine=pseries,cap-nested-hv=on,x-vof=on,cap-cfpc=broken,cap-sbbc=broken
 machine=$machine,cap-ibs=broken,cap-ccf-assist=off
 exec qemu-system-ppc64 -M "$machine" -accel tcg,thread=multi -cpu POWER9 \
-	-smp 2 -m "${LKVM_HOST_MEM:-4G}" -nographic -no-reboot \
+	-smp 2 -m "${LKVM_HOST_MEM:-8G}" -nographic -no-reboot \
 	-kernel "$images/vmlinux" -initrd "$images/${LKVM_HOST_IMAGE:-host.cpio}" \
 	-append "console=hvc0 quiet panic=-1 lkvm.scenario=$scenario" "$@"

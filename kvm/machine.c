@@ -15,6 +15,7 @@
 #include "lkvm/boot.h"
 #include "lkvm/hcall.h"
 #include "lkvm/machine.h"
+#include "lkvm/nvdimm.h"
 #include "lkvm/rtas.h"
 #include "lkvm/util.h"
 
@@ -218,7 +219,36 @@ static int setup_cpus(struct machine *m, unsigned int nr)
 		if (ret)
 			return ret;
 	}
+	m->p.cpu_char.valid = kvm_vm__get_cpu_char(&m->vm, &m->p.cpu_char.character,
+						   &m->p.cpu_char.behaviour) == 0;
 	return kvm_vcpu__get_pvr(&m->vcpu[0], &m->p.cpu_info.pvr);
+}
+
+/* Each vNVDIMM gets its place in device memory and its own memory slot. */
+static int setup_nvdimms(struct machine *m, struct nvdimm *devs, unsigned int n)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		struct nvdimm *d = &devs[i];
+
+		ret = memmap__add_pmem(&m->p.map, d->cfg.size, &d->gpa);
+		if (ret)
+			return ret;
+		/* lkvm never writes a read-only device's region itself */
+		ret = guest_mem__add(&m->p.mem, d->gpa, d->cfg.size, d->data,
+				     d->cfg.readonly);
+		if (ret)
+			return lkvm__fail(ret, "cannot register %s in guest memory",
+					  d->cfg.path);
+		ret = kvm_vm__add_memory(&m->vm, d->gpa, d->cfg.size, d->data, false);
+		if (ret)
+			return ret;
+		m->p.nvdimm[i] = d;
+		m->p.nr_nvdimms = i + 1;
+	}
+	return 0;
 }
 
 static int read_cpuinfo(struct cpu_info *info)
@@ -240,7 +270,8 @@ static int read_cpuinfo(struct cpu_info *info)
 
 int machine__setup(struct machine *m, const struct vm_config *cfg,
 		   const struct mapped_file *kernel,
-		   const struct mapped_file *initrd, struct console *console)
+		   const struct mapped_file *initrd, struct console *console,
+		   struct nvdimm *nvdimm, unsigned int nr_nvdimms)
 {
 	struct elf_image img;
 	unsigned int i;
@@ -276,6 +307,9 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	if (ret)
 		return ret;
 	ret = elf__load(&img, &m->p.mem, kernel->fd);
+	if (ret)
+		return ret;
+	ret = setup_nvdimms(m, nvdimm, nr_nvdimms);
 	if (ret)
 		return ret;
 	ret = setup_cpus(m, cfg->nr_cpus);

@@ -113,3 +113,14 @@ int kvm_vm__configure_mmu(struct kvm_vm *vm, uint64_t flags,
 		return -errno;
 	return 0;
 }
+
+int kvm_vm__get_cpu_char(struct kvm_vm *vm, uint64_t *character, uint64_t *behaviour)
+{
+	struct kvm_ppc_cpu_char cc;
+
+	if (ioctl(vm->vm_fd, KVM_PPC_GET_CPU_CHAR, &cc) < 0)
+		return -errno;
+	*character = cc.character & cc.character_mask;
+	*behaviour = cc.behaviour & cc.behaviour_mask;
+	return 0;
+}

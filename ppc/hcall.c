@@ -10,6 +10,7 @@
 #include "lkvm/hcall.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
+#include "lkvm/scm.h"
 #include "lkvm/util.h"
 
 struct hcall_entry {
@@ -25,8 +26,19 @@ struct hcall_entry {
 static const struct hcall_entry hcall_table[] = {
 	{ H_GET_TERM_CHAR,	h_get_term_char },
 	{ H_PUT_TERM_CHAR,	h_put_term_char },
+	{ H_GET_CPU_CHARACTERISTICS,	h_get_cpu_characteristics },
 	{ H_SET_MODE,		h_set_mode },
 	{ H_REGISTER_PROC_TBL,	h_register_proc_tbl },
+	{ H_SCM_READ_METADATA,	h_scm_read_metadata },
+	{ H_SCM_WRITE_METADATA,	h_scm_write_metadata },
+	{ H_SCM_BIND_MEM,	h_scm_bind_mem },
+	{ H_SCM_UNBIND_MEM,	h_scm_unbind_mem },
+	{ H_SCM_QUERY_BLOCK_MEM_BINDING,	h_scm_query_block_mem_binding },
+	{ H_SCM_QUERY_LOGICAL_MEM_BINDING,	h_scm_query_logical_mem_binding },
+	{ H_SCM_UNBIND_ALL,	h_scm_unbind_all },
+	{ H_SCM_HEALTH,		h_scm_health },
+	{ H_SCM_PERFORMANCE_STATS,	h_scm_performance_stats },
+	{ H_SCM_FLUSH,		h_scm_flush },
 	{ H_RTAS,		h_rtas },
 };
 

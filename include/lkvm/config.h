@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lkvm/nvdimm.h"
+
 #define LKVM_MAX_CPUS		256
 #define LKVM_MAX_NVDIMMS	16
 #define LKVM_DEFAULT_RAM	(512ULL << 20)
@@ -22,8 +24,8 @@ struct vm_config {
 	unsigned int nr_cpus;
 	bool debug;
 	bool no_reboot;
-	unsigned int nr_nvdimm_args;
-	const char *nvdimm_args[LKVM_MAX_NVDIMMS];
+	unsigned int nr_nvdimms;
+	struct nvdimm_config nvdimm[LKVM_MAX_NVDIMMS];
 };
 
 enum { RUN_OPTIONS_OK = 0, RUN_OPTIONS_HELP = 1 };

@@ -8,7 +8,8 @@ struct pseries;
 struct rtas_service;
 
 /*
- * Build the pseries device tree for @p (memory map, CPUs, console) with
+ * Build the pseries device tree for @p (memory map, CPUs, console, and the
+ * vNVDIMMs of p->nvdimm[], each sitting in one of p->map's pmem ranges) with
  * @bootargs and one /rtas token property per entry of @services (terminated
  * by a NULL name) into @buf. Returns the blob size or a negative errno with
  * the message in lkvm__last_error().

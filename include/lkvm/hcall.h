@@ -23,6 +23,7 @@ long hcall__dispatch(struct pseries *p, unsigned int cpu, uint64_t nr,
 		     uint64_t *args);
 
 /* The handlers lkvm itself provides (ppc/hcall-*.c, devices/). */
+long h_get_cpu_characteristics(struct pseries *p, unsigned int cpu, uint64_t *args);
 long h_set_mode(struct pseries *p, unsigned int cpu, uint64_t *args);
 long h_register_proc_tbl(struct pseries *p, unsigned int cpu, uint64_t *args);
 long h_rtas(struct pseries *p, unsigned int cpu, uint64_t *args);

@@ -27,6 +27,8 @@ int kvm_vm__add_memory(struct kvm_vm *vm, uint64_t gpa, uint64_t size,
 int kvm_vm__create_xics(struct kvm_vm *vm);
 int kvm_vm__define_rtas_token(struct kvm_vm *vm, const char *name,
 			      uint32_t token);
+/* Speculation characteristics for the guest; -errno if KVM cannot tell. */
+int kvm_vm__get_cpu_char(struct kvm_vm *vm, uint64_t *character, uint64_t *behaviour);
 int kvm_vm__configure_mmu(struct kvm_vm *vm, uint64_t flags,
 			  uint64_t process_table);
 

@@ -33,10 +33,14 @@ struct machine {
 	char error[512];	/* first vCPU error, reported by the command */
 };
 
-/* Create the VM, load the kernel/initrd, build the device tree. */
+/*
+ * Create the VM, place its RAM and the already opened vNVDIMMs @nvdimm[0..n)
+ * in guest memory, load the kernel/initrd, build the device tree.
+ */
 int machine__setup(struct machine *m, const struct vm_config *cfg,
 		   const struct mapped_file *kernel,
-		   const struct mapped_file *initrd, struct console *console);
+		   const struct mapped_file *initrd, struct console *console,
+		   struct nvdimm *nvdimm, unsigned int nr_nvdimms);
 /* Start every vCPU thread. */
 int machine__start(struct machine *m);
 /* Ask every vCPU to stop and wait for them. */

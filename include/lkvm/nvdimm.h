@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -41,6 +42,32 @@ struct nvdimm_config {
  * message naming the problem in lkvm__last_error(). Touches no file.
  */
 int nvdimm_config__parse(const char *arg, struct nvdimm_config *cfg);
+
+/*
+ * Check the parsed --nvdimm set as a whole: at most LKVM_MAX_NVDIMMS, and
+ * no backing used twice (same path, or the same existing file or device
+ * by st_dev/st_ino). Returns 0 or a negative errno with a message.
+ */
+int nvdimm_configs__check(const struct nvdimm_config *cfgs, unsigned int n);
+
+/*
+ * Unit GUID text: 36 characters, hex digits (either case) with dashes at
+ * 8, 13, 18 and 23. parse returns 0 or -EINVAL (the nil UUID parses; the
+ * callers refuse it); format writes lowercase.
+ */
+int nvdimm_uuid__parse(const char *s, uint8_t uuid[NVDIMM_UUID_LEN]);
+void nvdimm_uuid__format(const uint8_t uuid[NVDIMM_UUID_LEN],
+			 char out[NVDIMM_UUID_STR_LEN]);
+
+/*
+ * Where a backing's unit GUID is recorded: "PATH.uuid" beside a regular
+ * file (PATH with symbolic links resolved); "$LKVM_STATE_DIR/<devname>.uuid"
+ * for device DAX (devname such as "dax0.0"; LKVM_STATE_DIR defaults to
+ * NVDIMM_STATE_DIR).
+ */
+#define NVDIMM_STATE_DIR	"/var/lib/lkvm"
+int nvdimm_uuid__record_path(const char *backing, const char *devdax_name,
+			     char *out, size_t len);
 
 struct nvdimm;
 
@@ -90,6 +117,13 @@ int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
 /* Flush, unmap, unlock and close. */
 void nvdimm__close(struct nvdimm *d);
 
+/*
+ * nvdimm__flush calls d->ops->flush for lkvm's own needs (close); it sets
+ * flush_failed on failure but leaves the counters (flushes, flush_ns,
+ * flush_failures) to H_SCM_FLUSH. After a failed fdatasync the file
+ * backing keeps answering -EIO: the kernel reports a writeback error only
+ * once, and a later "success" would hide lost data.
+ */
 /* Make the region and label durable (page cache: fdatasync). */
 int nvdimm__flush(struct nvdimm *d);
 

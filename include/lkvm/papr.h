@@ -67,6 +67,7 @@
 /* hcall numbers lkvm handles in user space */
 #define H_GET_TERM_CHAR		0x54
 #define H_PUT_TERM_CHAR		0x58
+#define H_GET_CPU_CHARACTERISTICS	0x1C8
 #define H_SET_MODE		0x31C
 #define H_CLEAN_SLB		0x374
 #define H_INVALIDATE_PID	0x378

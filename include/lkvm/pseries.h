@@ -46,6 +46,16 @@ struct pseries_cpu {
 	bool stop_self;			/* set by stop-self: leave KVM_RUN */
 };
 
+/*
+ * Speculation-related CPU characteristics and required behaviour, as the
+ * host's KVM reports them (KVM_PPC_GET_CPU_CHAR), for H_GET_CPU_CHARACTERISTICS.
+ */
+struct cpu_char {
+	bool valid;
+	uint64_t character;
+	uint64_t behaviour;
+};
+
 /* Host CPU facts published in the device tree. */
 struct cpu_info {
 	uint32_t pvr;
@@ -64,6 +74,7 @@ struct pseries {
 	struct guest_mem mem;
 	struct memmap map;
 	struct cpu_info cpu_info;
+	struct cpu_char cpu_char;
 	unsigned int nr_cpus;
 	bool debug;
 	struct console *console;

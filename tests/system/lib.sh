@@ -36,11 +36,22 @@ finish() {
 
 # run_guest LOG SCRIPT [lkvm run options...]: boot the test guest running
 # guest-side SCRIPT (tests/system/guest/SCRIPT.sh); console into LOG;
-# returns lkvm's exit code.
+# returns lkvm's exit code. INITRD=... picks another guest image.
 run_guest() {
 	local log=$1 script=$2
 	shift 2
-	"$LKVM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" \
+	"$LKVM" run -k "$GUEST_KERNEL" -i "${INITRD:-$GUEST_INITRD}" \
 		-p "console=hvc0 quiet panic=-1 lkvm.script=$script" "$@" \
 		< /dev/null > "$log" 2>&1
+}
+
+# wait_for LOG PATTERN PID: until LOG has a line matching PATTERN, PID has
+# exited, or about three minutes have passed; true if the line came
+wait_for() {
+	local i=0
+	while ! contains "$1" "$2" && [ $i -lt 900 ] && kill -0 "$3" 2>/dev/null; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	contains "$1" "$2"
 }

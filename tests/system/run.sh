@@ -35,7 +35,8 @@ boot_host() {
 run_native() {
 	local name=$1 t=$2 log=$3
 	(cd "$(mktemp -d)" && LKVM=$top/lkvm GUEST_KERNEL=$images/vmlinux \
-		GUEST_INITRD=$images/guest.cpio LKVM_SCENARIOS=$here \
+		GUEST_INITRD=$images/guest.cpio GUEST_INITRD_FIO=$images/guest-fio.cpio \
+		LKVM_SCENARIOS=$here \
 		timeout -s KILL "$t" sh "$here/$name.sh") > "$log" 2>&1
 	echo "LKVM-SCENARIO $name rc=$?" >> "$log"
 }

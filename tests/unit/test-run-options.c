@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -99,7 +100,8 @@ static void test_errors(void **state)
 
 static void test_nvdimm_limit(void **state)
 {
-	char *argv[2 + 2 * (LKVM_MAX_NVDIMMS + 1) + 1];
+	static char paths[LKVM_MAX_NVDIMMS + 1][64];
+	char *argv[3 + 2 * (LKVM_MAX_NVDIMMS + 1) + 1];
 	struct vm_config cfg;
 	int argc = 0, i;
 
@@ -108,16 +110,33 @@ static void test_nvdimm_limit(void **state)
 	argv[argc++] = "-k";
 	argv[argc++] = "k";
 	for (i = 0; i < LKVM_MAX_NVDIMMS; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "/nonexistent/pmem%d,256M,128K", i);
 		argv[argc++] = "--nvdimm";
-		argv[argc++] = "f,256M,128K";
+		argv[argc++] = paths[i];
 	}
 	argv[argc] = NULL;
 	assert_int_equal(run_options__parse(argc, argv, &cfg), 0);
-	assert_int_equal(cfg.nr_nvdimm_args, LKVM_MAX_NVDIMMS);
+	assert_int_equal(cfg.nr_nvdimms, LKVM_MAX_NVDIMMS);
+	assert_string_equal(cfg.nvdimm[3].path, "/nonexistent/pmem3");
+	assert_true(cfg.nvdimm[3].size == 256 * MiB);
+	assert_true(cfg.nvdimm[3].label_size == 128 * KiB);
 	argv[argc++] = "--nvdimm";
-	argv[argc++] = "g,256M,128K";
+	argv[argc++] = "/nonexistent/extra,256M,128K";
 	argv[argc] = NULL;
 	expect_error(run_options__parse(argc, argv, &cfg), "at most");
+}
+
+static void test_nvdimm_errors(void **state)
+{
+	struct vm_config cfg;
+
+	(void)state;
+	expect_error(PARSE(&cfg, "-k", "k", "--nvdimm", "/x,100M,128K"), "--nvdimm /x");
+	expect_error(PARSE(&cfg, "-k", "k", "--nvdimm", "/x,256M,128K", "--nvdimm",
+			   "/x,256M,128K"), "--nvdimm");
+	assert_int_equal(PARSE(&cfg, "-k", "k", "--nvdimm", "/x,2816M,128K,ro"), 0);
+	assert_true(cfg.nvdimm[0].readonly);
+	assert_true(cfg.nvdimm[0].size == 2952790016ULL);
 }
 
 int main(void)
@@ -129,6 +148,7 @@ int main(void)
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_nvdimm_limit),
+		cmocka_unit_test(test_nvdimm_errors),
 	};
 
 	return cmocka_run_group_tests_name("run-options", tests, NULL, NULL);

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Making a vNVDIMM durable, and letting it go. What "durable" takes
+ * depends on the backing nvdimm__open found: fdatasync for page-cache
+ * files, pmem_persist for real pmem, nothing for a read-only device.
+ */
+#include <errno.h>
+#include <libpmem.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lkvm/nvdimm.h"
+#include "lkvm/util.h"
+#include "nvdimm-internal.h"
+
+uint64_t nvdimm__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Page-cache backing. The guest's stores land in the file's own page-cache
+ * pages (a MAP_SHARED mapping): Linux marks them dirty at the write fault
+ * and write-protects them again when writing them back, so the pages the
+ * guest touched are always known dirty to the file. fdatasync() of the file
+ * then writes back region and label area and the allocation metadata the
+ * data needs; msync(MS_SYNC) would add nothing, as Linux implements it as
+ * a data sync of the same file range.
+ *
+ * A writeback error is reported once per open file and the failed pages
+ * are marked clean: a later fdatasync() could "succeed" with the data gone.
+ * So the first failure sticks.
+ */
+static int file_flush(struct nvdimm *d)
+{
+	int err;
+
+	if (atomic_load(&d->flush_failed))
+		return -EIO;
+	if (!fdatasync(d->fd))
+		return 0;
+	err = errno;
+	atomic_store(&d->flush_failed, true);
+	return -err;
+}
+
+/*
+ * Real pmem (device DAX, or DAX with MAP_SYNC): no flush hcall is offered,
+ * the guest writes back its own stores from the CPU caches, and the file
+ * system metadata is kept current by MAP_SYNC. What lkvm itself stored is
+ * the label area (H_SCM_WRITE_METADATA): persist that.
+ */
+static int pmem_backing_flush(struct nvdimm *d)
+{
+	pmem_persist(d->label, d->cfg.label_size);
+	return 0;
+}
+
+/* ro: the guest's writes live in private pages and must never reach the file. */
+static int ro_flush(struct nvdimm *d)
+{
+	(void)d;
+	return 0;
+}
+
+const struct nvdimm_backing_ops nvdimm_file_ops = { .flush = file_flush };
+const struct nvdimm_backing_ops nvdimm_pmem_ops = { .flush = pmem_backing_flush };
+const struct nvdimm_backing_ops nvdimm_ro_ops = { .flush = ro_flush };
+
+void nvdimm__unmap(struct nvdimm *d, void *map, uint64_t len)
+{
+	/* pmem_map_file mappings are registered with libpmem: unmap there */
+	if (d->cfg.readonly)
+		munmap(map, len);
+	else
+		pmem_unmap(map, len);
+}
+
+/*
+ * A flush lkvm itself wants (at close, or for the label area): the
+ * statistics are left to H_SCM_FLUSH, which counts the guest's flushes,
+ * but a failure still marks the device, as its data may be lost.
+ */
+int nvdimm__flush(struct nvdimm *d)
+{
+	int ret;
+
+	if (!d->ops || !d->ops->flush)
+		return lkvm__fail(-EBADF, "nvdimm %u is not open", d->slot);
+	ret = d->ops->flush(d);
+	if (!ret)
+		return 0;
+	if (ret > 0)
+		ret = -EIO;
+	atomic_store(&d->flush_failed, true);
+	return lkvm__fail(ret, "flushing %s failed: %s", d->cfg.path,
+			  strerror(-ret));
+}
+
+void nvdimm__close(struct nvdimm *d)
+{
+	/* only a successful open leaves both set; closing clears them */
+	if (!d->map || d->fd < 0)
+		return;
+	if (!d->cfg.readonly && nvdimm__flush(d))
+		fprintf(stderr, "lkvm: %s; data written since the last good flush may be lost\n",
+			lkvm__last_error());
+	nvdimm__unmap(d, d->map, d->map_len);
+	flock(d->fd, LOCK_UN);
+	close(d->fd);
+	d->fd = -1;
+	d->map = NULL;
+	d->data = NULL;
+	d->label = NULL;
+	d->map_len = 0;
+	d->ops = NULL;
+}

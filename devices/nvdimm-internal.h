@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_DEVICES_NVDIMM_INTERNAL_H
+#define LKVM_DEVICES_NVDIMM_INTERNAL_H
+
+/* Shared by devices/nvdimm*.c only; the rest of lkvm uses lkvm/nvdimm.h. */
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lkvm/nvdimm.h"
+
+/*
+ * Size and label rules of one config, for configs that did not come from
+ * nvdimm_config__parse (nvdimm__open checks again). 0 or negative errno
+ * with a message.
+ */
+int nvdimm_config__validate(const struct nvdimm_config *cfg);
+
+/*
+ * The canonical name of a backing that may not exist yet: realpath() of
+ * PATH, else realpath() of its directory plus its name, else PATH itself.
+ */
+void nvdimm__real_path(const char *path, char out[PATH_MAX]);
+
+/*
+ * Decide d->uuid before the backing is touched: uuid= wins, else the
+ * record at @record, else a fresh random one. *store says whether the
+ * result still has to be recorded (nvdimm_uuid__commit) once the backing
+ * is ready. Fails, changing nothing, on an unreadable or corrupt record.
+ */
+int nvdimm_uuid__resolve(struct nvdimm *d, const char *record, bool *store);
+
+/*
+ * Record d->uuid at @record durably, never replacing an existing record.
+ * A GUID that only lives in this process fails here (the user is told to
+ * pass uuid=); one given by uuid= is recorded as far as possible.
+ */
+int nvdimm_uuid__commit(struct nvdimm *d, const char *record);
+
+/* The backings' flush operations (nvdimm-flush.c), picked by nvdimm__open. */
+extern const struct nvdimm_backing_ops nvdimm_file_ops;	/* page cache */
+extern const struct nvdimm_backing_ops nvdimm_pmem_ops;	/* real pmem */
+extern const struct nvdimm_backing_ops nvdimm_ro_ops;	/* ro: never writes */
+
+uint64_t nvdimm__now_ns(void);	/* CLOCK_MONOTONIC */
+/* Undo the mapping nvdimm__open made (munmap for ro, else pmem_unmap). */
+void nvdimm__unmap(struct nvdimm *d, void *map, uint64_t len);
+
+#endif

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_SCM_H
+#define LKVM_SCM_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "lkvm/nvdimm.h"
+
+struct pseries;
+
+/*
+ * The PAPR SCM hcalls (devices/scm-*.c) through which the guest's papr_scm
+ * driver binds, labels, queries and flushes a vNVDIMM. Each is a plain
+ * hcall handler: registers r4..r12 in @args, outputs written in place,
+ * the return value goes to r3.
+ */
+
+/* PAPR return code not (yet) in papr.h: some requested items are unknown */
+#ifndef H_PARTIAL
+#define H_PARTIAL		5
+#endif
+
+/* H_SCM_UNBIND_ALL scopes */
+#define H_UNBIND_SCOPE_ALL	1
+#define H_UNBIND_SCOPE_DRC	2
+
+/* H_SCM_BIND_MEM target address meaning "wherever the device is" */
+#define SCM_BIND_ANY_ADDR	UINT64_MAX
+
+/*
+ * H_SCM_PERFORMANCE_STATS buffer, all big-endian: 8-byte eye-catcher,
+ * u32 version, u32 number of entries, then entries of an 8-byte ASCII id
+ * (space padded) and a u64 value.
+ */
+#define SCM_STATS_EYECATCHER	"SCMSTATS"
+#define SCM_STATS_VERSION	1
+#define SCM_STATS_HDR_SIZE	16
+#define SCM_STATS_ENTRY_SIZE	16
+#define SCM_STAT_ID_LEN		8
+
+/* The H_SCM_HEALTH bits lkvm can report, returned as the valid mask. */
+#define SCM_HEALTH_VALID_MASK	(NVDIMM_HEALTH_UNARMED | \
+				 NVDIMM_HEALTH_SHUTDOWN_DIRTY)
+
+long h_scm_read_metadata(struct pseries *p, unsigned int cpu, uint64_t *args);
+long h_scm_write_metadata(struct pseries *p, unsigned int cpu, uint64_t *args);
+long h_scm_bind_mem(struct pseries *p, unsigned int cpu, uint64_t *args);
+long h_scm_unbind_mem(struct pseries *p, unsigned int cpu, uint64_t *args);
+long h_scm_unbind_all(struct pseries *p, unsigned int cpu, uint64_t *args);
+long h_scm_query_block_mem_binding(struct pseries *p, unsigned int cpu,
+				   uint64_t *args);
+long h_scm_query_logical_mem_binding(struct pseries *p, unsigned int cpu,
+				     uint64_t *args);
+long h_scm_health(struct pseries *p, unsigned int cpu, uint64_t *args);
+long h_scm_performance_stats(struct pseries *p, unsigned int cpu,
+			     uint64_t *args);
+long h_scm_flush(struct pseries *p, unsigned int cpu, uint64_t *args);
+
+/*
+ * The vNVDIMM whose DRC index is @drc_index (a whole 64-bit register, so
+ * upper bits never alias a device), or NULL.
+ */
+struct nvdimm *scm__find_nvdimm(struct pseries *p, uint64_t drc_index);
+
+/*
+ * How many H_SCM_FLUSH calls are inside the flush of @d right now, either
+ * running the backing flush or waiting for one to serve them. For tests
+ * and diagnostics: the answer may be stale as soon as it is returned.
+ */
+unsigned int scm__flush_waiters(const struct nvdimm *d);
+
+/* CLOCK_MONOTONIC in nanoseconds, the clock of attach_time_ns and flush_ns */
+static inline uint64_t scm__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+#endif

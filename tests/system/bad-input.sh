@@ -1,0 +1,65 @@
+# Bad --nvdimm values: one-line error naming the problem, non-zero exit, and
+# every existing file byte-identical afterwards.
+# timeout: 120
+. "${LKVM_SCENARIOS:-.}/lib.sh"
+
+mkdir -p /tmp/bad && cd /tmp/bad || exit 1
+dd if=/dev/urandom of=wrong bs=1k count=300 2>/dev/null	# another size
+dd if=/dev/urandom of=good bs=1M count=1 2>/dev/null
+truncate -s $((256 * 1048576 + 131072)) good			# exact size
+mkdir -p adir
+touch empty
+chmod 0444 good.ro 2>/dev/null
+# contents, sizes and times of the files, and which files exist
+sums() {
+	for f in wrong good empty; do sha256sum $f; stat -c '%n %s %Y' $f; done
+	ls | grep -vx -e out -e before -e after
+}
+sums > before
+
+many=""
+for i in $(seq 0 16); do many="$many --nvdimm /tmp/bad/many$i,256M,128K"; done
+
+# expect DESCRIPTION PATTERN LKVM-ARGS...: refused in one line naming PATTERN
+expect() {
+	local desc=$1 pattern=$2
+	shift 2
+	"$LKVM" run -k "$GUEST_KERNEL" "$@" < /dev/null > out 2>&1
+	local rc=$?
+	if [ $rc != 0 ] && [ "$(wc -l < out)" = 1 ] && grep -qi -- "$pattern" out; then
+		ok "$desc: $(cat out)"
+	else
+		not_ok "$desc (rc=$rc): $(cat out)"
+	fi
+}
+
+expect "size not a multiple of 256M" "256" --nvdimm /tmp/bad/x,100M,128K
+expect "label under 128K" "128" --nvdimm /tmp/bad/x,256M,64K
+expect "zero size" "size" --nvdimm /tmp/bad/x,0,128K
+expect "zero label" "label" --nvdimm /tmp/bad/x,256M,0
+expect "size overflow" "size" --nvdimm /tmp/bad/x,99999999999999999999G,128K
+expect "size+label overflow" "" --nvdimm /tmp/bad/x,17179869184G,128K
+expect "missing label" "label" --nvdimm /tmp/bad/x,256M
+expect "missing size and label" "" --nvdimm /tmp/bad/x
+expect "empty path" "path" --nvdimm ,256M,128K
+expect "garbage size" "size" --nvdimm /tmp/bad/x,lots,128K
+expect "unknown key" "colour" --nvdimm /tmp/bad/x,256M,128K,colour=blue
+expect "bad uuid" "uuid" --nvdimm /tmp/bad/x,256M,128K,uuid=not-a-uuid
+expect "all-zero uuid" "uuid" --nvdimm /tmp/bad/x,256M,128K,uuid=00000000-0000-0000-0000-000000000000
+expect "uuid given twice" "uuid" --nvdimm /tmp/bad/x,256M,128K,uuid=11111111-2222-4333-8444-555555555555,uuid=11111111-2222-4333-8444-555555555555
+expect "file of another size" "307200" --nvdimm /tmp/bad/wrong,256M,128K
+expect "exact-size file with a different SIZE" "good" --nvdimm /tmp/bad/good,512M,128K
+expect "a directory" "adir" --nvdimm /tmp/bad/adir,256M,128K
+expect "unwritable location" "" --nvdimm /proc/lkvm-test,256M,128K
+expect "missing parent directory" "nonexistent" --nvdimm /tmp/bad/nonexistent/x,256M,128K
+expect "too many devices" "most" $many
+expect "same file twice" "" --nvdimm /tmp/bad/good,256M,128K --nvdimm /tmp/bad/good,256M,128K
+expect "same file twice via another path" "" --nvdimm /tmp/bad/good,256M,128K --nvdimm /tmp/bad/../bad/good,256M,128K
+expect "ro on a missing file" "" --nvdimm /tmp/bad/missing,256M,128K,ro
+expect "not a number label" "label" --nvdimm /tmp/bad/x,256M,big
+
+sums > after
+check "every existing file is byte-identical" cmp -s before after
+check "no stray backing file was created" test ! -e /tmp/bad/x
+check "nothing was created for the missing parent" test ! -e /tmp/bad/nonexistent
+finish

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/* H_SCM_FLUSH: synchronous results, counters, health, merged flushes. */
+#include "scm-fixture.h"
+
+static long flush(struct fixture *f, uint64_t *r, uint64_t drc, uint64_t token)
+{
+	return hc(f, H_SCM_FLUSH, r, drc, token, 0, 0, 0);
+}
+
+static uint64_t health(struct fixture *f, uint64_t drc)
+{
+	uint64_t r[HCALL_NR_ARGS];
+
+	assert_int_equal(hc(f, H_SCM_HEALTH, r, drc, 0, 0, 0, 0), H_SUCCESS);
+	return r[0] & r[1];
+}
+
+static void test_flush_success(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_dev *fd = f->dev[0];
+	uint64_t r[HCALL_NR_ARGS];
+
+	fd->delay_ns = 2000000;
+	assert_int_equal(flush(f, r, DRC0, 0), H_SUCCESS);
+	/* done in the call: no continue token for the guest to come back with */
+	assert_int_equal(r[0], 0);
+	assert_int_equal(fd->calls, 1);
+	assert_int_equal(fd->d.flushes, 1);
+	assert_true(fd->d.flush_ns >= 2000000);
+	assert_true(fd->d.flush_ns < 10000000000ULL);
+	/* one call, one backing flush: nothing is skipped when serial */
+	assert_int_equal(flush(f, r, DRC0, 0), H_SUCCESS);
+	assert_int_equal(flush(f, r, DRC0, 0), H_SUCCESS);
+	assert_int_equal(fd->calls, 3);
+	assert_int_equal(fd->d.flushes, 3);
+	assert_true(fd->d.flush_ns >= 6000000);
+	assert_int_equal(fd->d.flush_failures, 0);
+	assert_false(fd->d.flush_failed);
+	assert_int_equal(health(f, DRC0), 0);
+	/* the other device was not flushed */
+	assert_int_equal(f->dev[1]->calls, 0);
+	assert_int_equal(f->dev[1]->d.flushes, 0);
+}
+
+static void test_flush_failure(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_dev *fd = f->dev[0];
+	uint64_t r[HCALL_NR_ARGS];
+
+	fd->ret = -EIO;
+	assert_int_equal(flush(f, r, DRC0, 0), H_HARDWARE);
+	assert_int_equal(r[0], 0);
+	assert_int_equal(fd->calls, 1);
+	assert_int_equal(fd->d.flushes, 1);
+	assert_int_equal(fd->d.flush_failures, 1);
+	assert_true(fd->d.flush_failed);
+	assert_int_equal(health(f, DRC0), NVDIMM_HEALTH_SHUTDOWN_DIRTY);
+	fd->ret = -ENOSPC;
+	assert_int_equal(flush(f, r, DRC0, 0), H_HARDWARE);
+	assert_int_equal(fd->d.flush_failures, 2);
+
+	/* a later flush that works says so, but what was lost stays lost */
+	fd->ret = 0;
+	assert_int_equal(flush(f, r, DRC0, 0), H_SUCCESS);
+	assert_int_equal(fd->d.flushes, 3);
+	assert_int_equal(fd->d.flush_failures, 2);
+	assert_int_equal(health(f, DRC0), NVDIMM_HEALTH_SHUTDOWN_DIRTY);
+	assert_int_equal(health(f, DRC1), 0);
+}
+
+static void test_flush_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_dev *fd = f->dev[0];
+	uint64_t r[HCALL_NR_ARGS];
+
+	/* lkvm never hands out tokens */
+	assert_int_equal(flush(f, r, DRC0, 1), H_P2);
+	assert_int_equal(flush(f, r, DRC0, ~0ULL), H_P2);
+	assert_int_equal(flush(f, r, DRC0, 1ULL << 63), H_P2);
+	/* real pmem: the guest has nothing to ask for */
+	fd->d.needs_flush_hcall = false;
+	assert_int_equal(flush(f, r, DRC0, 0), H_UNSUPPORTED);
+	assert_int_equal(flush(f, r, DRC0, 5), H_P2);
+	assert_int_equal(fd->calls, 0);
+	assert_int_equal(fd->d.flushes, 0);
+	assert_int_equal(fd->d.flush_failures, 0);
+
+	/* no way to make data durable is a failure, never a success */
+	fd->d.needs_flush_hcall = true;
+	fd->d.ops = NULL;
+	assert_int_equal(flush(f, r, DRC0, 0), H_HARDWARE);
+	assert_true(fd->d.flush_failed);
+	assert_int_equal(fd->d.flush_failures, 1);
+	assert_int_equal(health(f, DRC0), NVDIMM_HEALTH_SHUTDOWN_DIRTY);
+}
+
+struct flusher {
+	pthread_t thread;
+	struct fixture *f;
+	long rc;
+};
+
+static void *flusher_run(void *arg)
+{
+	struct flusher *fl = arg;
+
+	fl->rc = flush(fl->f, NULL, DRC0, 0);
+	return NULL;
+}
+
+static void start_flusher(struct fixture *f, struct flusher *fl)
+{
+	fl->f = f;
+	fl->rc = 1234;
+	assert_int_equal(pthread_create(&fl->thread, NULL, flusher_run, fl), 0);
+}
+
+/* Wait (bounded) until @cond holds; the fake holds the first flush. */
+#define WAIT_FOR(cond)							\
+	do {								\
+		int _i;							\
+		for (_i = 0; _i < 10000 && !(cond); _i++) {		\
+			struct timespec _ts = { 0, 1000000 };		\
+			nanosleep(&_ts, NULL);				\
+		}							\
+		assert_true(cond);					\
+	} while (0)
+
+static bool held(struct fake_dev *fd)
+{
+	bool h;
+
+	pthread_mutex_lock(&fd->lock);
+	h = fd->held;
+	pthread_mutex_unlock(&fd->lock);
+	return h;
+}
+
+static void release(struct fake_dev *fd, int ret)
+{
+	pthread_mutex_lock(&fd->lock);
+	fd->ret = ret;
+	fd->hold = false;
+	pthread_cond_broadcast(&fd->cond);
+	pthread_mutex_unlock(&fd->lock);
+}
+
+/*
+ * A runs a flush that the fake holds; B and C arrive meanwhile. A's flush
+ * may have started before their writes, so it must not serve them: one
+ * more backing flush runs, and it serves both. Returns B's and C's codes.
+ */
+static void merged(struct fixture *f, int second_ret, long *rc_b, long *rc_c)
+{
+	struct fake_dev *fd = f->dev[0];
+	struct flusher a, b, c;
+
+	fd->hold = true;
+	start_flusher(f, &a);
+	WAIT_FOR(held(fd));
+	start_flusher(f, &b);
+	start_flusher(f, &c);
+	WAIT_FOR(scm__flush_waiters(&fd->d) == 3);
+	/* nobody was answered by the flush still running */
+	assert_int_equal(fd->calls, 1);
+	assert_int_equal(b.rc, 1234);
+	assert_int_equal(c.rc, 1234);
+
+	release(fd, second_ret);
+	pthread_join(a.thread, NULL);
+	pthread_join(b.thread, NULL);
+	pthread_join(c.thread, NULL);
+	/* A's result was read before the fake's ret changed */
+	assert_int_equal(a.rc, H_SUCCESS);
+	assert_int_equal(fd->calls, 2);
+	assert_int_equal(fd->d.flushes, 3);
+	assert_int_equal(scm__flush_waiters(&fd->d), 0);
+	*rc_b = b.rc;
+	*rc_c = c.rc;
+}
+
+static void test_concurrent_merge(void **state)
+{
+	struct fixture *f = *state;
+	long b, c;
+
+	merged(f, 0, &b, &c);
+	assert_int_equal(b, H_SUCCESS);
+	assert_int_equal(c, H_SUCCESS);
+	assert_false(f->dev[0]->d.flush_failed);
+	/* and a flush after all that runs its own */
+	assert_int_equal(flush(f, NULL, DRC0, 0), H_SUCCESS);
+	assert_int_equal(f->dev[0]->calls, 3);
+}
+
+static void test_concurrent_failure(void **state)
+{
+	struct fixture *f = *state;
+	long b, c;
+
+	/* the shared flush failed: everyone it served hears it */
+	merged(f, -EIO, &b, &c);
+	assert_int_equal(b, H_HARDWARE);
+	assert_int_equal(c, H_HARDWARE);
+	assert_int_equal(f->dev[0]->d.flush_failures, 2);
+	assert_true(f->dev[0]->d.flush_failed);
+	/* a failure long past does not fail a new flush */
+	f->dev[0]->ret = 0;
+	assert_int_equal(flush(f, NULL, DRC0, 0), H_SUCCESS);
+}
+
+/* Many vCPUs at once: every call answered, none by a flush before it. */
+static void test_many_flushers(void **state)
+{
+	struct fixture *f = *state;
+	struct flusher fl[16];
+	size_t i;
+
+	f->dev[0]->delay_ns = 200000;
+	for (i = 0; i < ARRAY_SIZE(fl); i++)
+		start_flusher(f, &fl[i]);
+	for (i = 0; i < ARRAY_SIZE(fl); i++) {
+		pthread_join(fl[i].thread, NULL);
+		assert_int_equal(fl[i].rc, H_SUCCESS);
+	}
+	assert_int_equal(f->dev[0]->d.flushes, ARRAY_SIZE(fl));
+	assert_true(f->dev[0]->calls >= 1);
+	assert_true(f->dev[0]->calls <= (int)ARRAY_SIZE(fl));
+	assert_int_equal(scm__flush_waiters(&f->dev[0]->d), 0);
+}
+
+/* Two devices sharing a merge slot (same slot number): no cross-talk. */
+static void test_slot_shared(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_dev *other = fake_dev_new(0 + LKVM_MAX_NVDIMMS, GPA0, 1);
+	struct fake_dev *fd = f->dev[0];
+	struct flusher a;
+
+	other->d.drc_index = NVDIMM_DRC_BASE | 7;
+	f->p.nvdimm[2] = &other->d;
+	f->p.nr_nvdimms = 3;
+
+	fd->hold = true;
+	start_flusher(f, &a);
+	WAIT_FOR(held(fd));
+	/* the other device flushes for itself, not waiting for device 0 */
+	assert_int_equal(flush(f, NULL, NVDIMM_DRC_BASE | 7, 0), H_SUCCESS);
+	assert_int_equal(other->calls, 1);
+	assert_int_equal(fd->calls, 1);
+	release(fd, 0);
+	pthread_join(a.thread, NULL);
+	assert_int_equal(a.rc, H_SUCCESS);
+	/* once idle, the slot changes hands */
+	assert_int_equal(flush(f, NULL, NVDIMM_DRC_BASE | 7, 0), H_SUCCESS);
+	assert_int_equal(other->calls, 2);
+	assert_int_equal(flush(f, NULL, DRC0, 0), H_SUCCESS);
+	assert_int_equal(fd->calls, 2);
+	f->p.nr_nvdimms = 2;
+	fake_dev_free(other);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_flush_success),
+		T(test_flush_failure),
+		T(test_flush_refused),
+		T(test_concurrent_merge),
+		T(test_concurrent_failure),
+		T(test_many_flushers),
+		T(test_slot_shared),
+	};
+
+	return cmocka_run_group_tests_name("scm-flush", tests, NULL, NULL);
+}

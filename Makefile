@@ -44,7 +44,8 @@ TARGET_LDFLAGS := -L$(TARGET_LIBDIR) -Wl,-rpath-link,$(TARGET_LIBDIR) \
                   -Wl,-rpath-link,$(SYSROOT)/lib/powerpc64le-linux-gnu
 TARGET_RUN    := qemu-ppc64le -L $(SYSROOT)
 endif
-LIBS := -Wl,--as-needed -l:libfdt.a -lpmem -lpthread
+# libpmem is loaded with dlopen when a vNVDIMM needs it (devices/pmem-lib.c)
+LIBS := -Wl,--as-needed -l:libfdt.a -ldl -lpthread
 
 TOBJ := build/target
 HOBJ := build/native
@@ -78,12 +79,12 @@ $(TOBJ)/tests/%: tests/unit/%.c $(TARGET_PURE_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -o $@ $< \
-		$(TARGET_PURE_OBJS) -lcmocka $(LIBS)
+		$(TARGET_PURE_OBJS) -lcmocka -lpmem $(LIBS)
 
 $(HOBJ)/tests/%: tests/unit/%.c $(HOST_PURE_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTTEST $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lcmocka -lfdt -lpmem -lpthread
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lcmocka -lfdt -lpmem -ldl -lpthread
 
 # The ppc64el sysroot (libfdt, libpmem, cmocka from Debian), cached outside
 # the clone by the script; build/sysroot points at it.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* lkvm run: boot a pseries guest and serve its console until it stops. */
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -119,7 +120,7 @@ static enum pseries_exit serve(struct session *s)
 static int boot_once(struct session *s, const struct vm_config *cfg,
 		     enum pseries_exit *why)
 {
-	struct mapped_file kernel = { .fd = -1 }, initrd = { .fd = -1 };
+	struct mapped_file kernel = { 0 }, initrd = { 0 };
 	double start = now_ms();
 	int ret;
 
@@ -197,6 +198,8 @@ int cmd_run(int argc, char **argv)
 		close_nvdimms(&s);
 		return EXIT_SETUP;
 	}
+	/* one malloc arena: per-thread arenas would each take huge pages */
+	mallopt(M_ARENA_MAX, 1);
 	s.sig_fd = block_signals(&sigs);
 	if (s.sig_fd < 0) {
 		fprintf(stderr, "lkvm run: cannot set up signal handling\n");

@@ -5,7 +5,6 @@
  * files, pmem_persist for real pmem, nothing for a read-only device.
  */
 #include <errno.h>
-#include <libpmem.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "lkvm/nvdimm.h"
+#include "lkvm/pmem-lib.h"
 #include "lkvm/util.h"
 #include "nvdimm-internal.h"
 
@@ -59,7 +59,8 @@ static int file_flush(struct nvdimm *d)
  */
 static int pmem_backing_flush(struct nvdimm *d)
 {
-	pmem_persist(d->label, d->cfg.label_size);
+	/* a pmem device was mapped through libpmem, so it is loaded */
+	pmem_lib__get()->persist(d->label, d->cfg.label_size);
 	return 0;
 }
 
@@ -80,7 +81,7 @@ void nvdimm__unmap(struct nvdimm *d, void *map, uint64_t len)
 	if (d->cfg.readonly)
 		munmap(map, len);
 	else
-		pmem_unmap(map, len);
+		pmem_lib__get()->unmap(map, len);
 }
 
 /*

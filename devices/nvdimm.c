@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <libpmem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 
 #include "lkvm/config.h"
 #include "lkvm/nvdimm.h"
+#include "lkvm/pmem-lib.h"
 #include "lkvm/util.h"
 #include "nvdimm-internal.h"
 
@@ -338,11 +338,17 @@ int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
 		 * locked above, even if PATH was renamed meanwhile. It tries
 		 * MAP_SYNC and tells whether the mapping is real pmem.
 		 */
+		const struct pmem_lib *pm = pmem_lib__get();
+
+		if (!pm) {
+			ret = -ENOENT;
+			goto fail;
+		}
 		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-		map = pmem_map_file(fdpath, 0, 0, 0, &mapped, &is_pmem);
+		map = pm->map_file(fdpath, 0, 0, 0, &mapped, &is_pmem);
 		if (!map) {
 			ret = lkvm__fail(errno ? -errno : -EIO, "cannot map %s: %s",
-					 path, pmem_errormsg());
+					 path, pm->errormsg());
 			goto fail;
 		}
 		if (mapped != want) {

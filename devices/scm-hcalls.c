@@ -13,11 +13,11 @@
  * written so that it cannot wrap, and the label area is only ever touched
  * inside [0, label_size).
  */
-#include <libpmem.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
 #include "lkvm/nvdimm.h"
+#include "lkvm/pmem-lib.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
 #include "lkvm/scm.h"
@@ -132,8 +132,8 @@ long h_scm_write_metadata(struct pseries *p, unsigned int cpu, uint64_t *args)
 	 * such devices), so push them out now. Page-cache backings become
 	 * durable with the backing's flush, which covers the label too.
 	 */
-	if (d->is_pmem)
-		pmem_persist(d->label + off, len);
+	if (d->is_pmem && pmem_lib__get())
+		pmem_lib__get()->persist(d->label + off, len);
 	atomic_fetch_add(&d->label_writes, 1);
 	return H_SUCCESS;
 }

@@ -104,6 +104,9 @@ h=$stage/host
 new_root "$h"
 cp "$top/lkvm" "$h/usr/bin/lkvm"
 install_elf "$sysroot" "$top/lkvm" "$h"
+# lkvm loads libpmem with dlopen when a vNVDIMM needs it
+cp -L "$(find_lib "$sysroot" libpmem.so.1)" "$h/lib/powerpc64le-linux-gnu/"
+install_elf "$sysroot" "$h/lib/powerpc64le-linux-gnu/libpmem.so.1" "$h"
 install -m 0755 "$here/host/init" "$h/init"
 mkdir -p "$h/guest" "$h/scenarios"
 cp "$kernel" "$h/guest/vmlinux"

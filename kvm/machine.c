@@ -30,7 +30,7 @@ int mapped_file__open(struct mapped_file *f, const char *path, const char *what)
 	struct stat st;
 	int fd;
 
-	*f = (struct mapped_file){ .path = path, .fd = -1 };
+	*f = (struct mapped_file){ .path = path };
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return lkvm__fail(-errno, "%s %s: %s", what, path, strerror(errno));
@@ -40,12 +40,11 @@ int mapped_file__open(struct mapped_file *f, const char *path, const char *what)
 	}
 	f->len = (size_t)st.st_size;
 	f->data = mmap(NULL, f->len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
 	if (f->data == MAP_FAILED) {
 		f->data = NULL;
-		close(fd);
 		return lkvm__fail(-errno, "%s %s: cannot map: %s", what, path, strerror(errno));
 	}
-	f->fd = fd;
 	return 0;
 }
 
@@ -53,10 +52,7 @@ void mapped_file__close(struct mapped_file *f)
 {
 	if (f->data)
 		munmap(f->data, f->len);
-	if (f->fd >= 0)
-		close(f->fd);
 	f->data = NULL;
-	f->fd = -1;
 }
 
 /* --- what handlers may ask of the core (struct pseries_ops) --- */
@@ -173,17 +169,32 @@ static const struct kvm_vcpu_ops vcpu_ops = {
 
 /* --- set-up --- */
 
+/*
+ * Guest RAM: anonymous memory aligned to the host's huge-page size and
+ * marked for transparent huge pages, so that KVM can map the guest with
+ * 2 MiB pages. Every guest page fault costs a hypervisor round trip (two
+ * when KVM itself is nested), so fewer, larger pages boot measurably faster.
+ */
+#define RAM_ALIGN (2ULL << 20)
+
 static int setup_ram(struct machine *m, uint64_t size)
 {
+	uint8_t *raw, *ram;
+	uint64_t head;
 	int ret;
 
-	m->ram = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (m->ram == MAP_FAILED) {
-		m->ram = NULL;
+	raw = mmap(NULL, size + RAM_ALIGN, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (raw == MAP_FAILED)
 		return lkvm__fail(-errno, "cannot allocate %llu MiB of guest RAM: %s",
 				  (unsigned long long)(size >> 20), strerror(errno));
-	}
+	ram = (uint8_t *)ALIGN_UP((uintptr_t)raw, RAM_ALIGN);
+	head = (uint64_t)(ram - raw);
+	if (head)
+		munmap(raw, head);
+	munmap(ram + size, RAM_ALIGN - head);
+	madvise(ram, size, MADV_HUGEPAGE);	/* a hint: failure is harmless */
+	m->ram = ram;
 	m->ram_size = size;
 	ret = guest_mem__add(&m->p.mem, 0, size, m->ram, false);
 	if (ret)
@@ -306,7 +317,7 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	ret = setup_ram(m, cfg->ram_size);
 	if (ret)
 		return ret;
-	ret = elf__load(&img, &m->p.mem, kernel->fd);
+	ret = elf__load(&img, &m->p.mem);
 	if (ret)
 		return ret;
 	ret = setup_nvdimms(m, nvdimm, nr_nvdimms);
@@ -316,8 +327,7 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	if (ret)
 		return ret;
 	fdt_size = boot__place(&m->p, initrd ? initrd->data : NULL,
-			       initrd ? initrd->len : 0, initrd ? initrd->fd : -1,
-			       cfg->params);
+			       initrd ? initrd->len : 0, cfg->params);
 	if (fdt_size < 0)
 		return fdt_size;
 

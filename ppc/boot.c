@@ -11,7 +11,7 @@
 #include "lkvm/util.h"
 
 int boot__place(struct pseries *p, const void *initrd, size_t initrd_len,
-		int initrd_fd, const char *bootargs)
+		const char *bootargs)
 {
 	uint32_t *blob;
 	void *dst;
@@ -26,10 +26,7 @@ int boot__place(struct pseries *p, const void *initrd, size_t initrd_len,
 	for (i = 0; i < ARRAY_SIZE(rtas_blob); i++)
 		blob[i] = htobe32(rtas_blob[i]);
 
-	if (initrd_len && guest_mem__map_file(&p->mem, p->map.initrd.start, initrd_fd,
-					      0, initrd_len) == 0) {
-		/* shared with the page cache until the guest writes to it */
-	} else if (initrd_len) {
+	if (initrd_len) {
 		dst = guest_mem__ptr(&p->mem, p->map.initrd.start, initrd_len, true);
 		if (!dst)
 			return lkvm__fail(-EFAULT, "initrd area outside guest memory");

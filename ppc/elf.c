@@ -4,7 +4,6 @@
 #include <endian.h>
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "lkvm/boot.h"
 #include "lkvm/util.h"
@@ -104,26 +103,7 @@ int elf__inspect(struct elf_image *img, const void *data, size_t len)
 	return 0;
 }
 
-/* Map a segment's file bytes and clear what follows them in the last page. */
-static bool map_segment(const struct elf_image *img, struct guest_mem *mem, int fd,
-			const Elf64_Phdr *ph, uint8_t *dst)
-{
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t tail;
-
-	if (!ph->p_filesz ||
-	    guest_mem__map_file(mem, ph->p_paddr, fd, ph->p_offset, ph->p_filesz))
-		return false;
-	/* the file's next section shares the last page: that is bss here */
-	tail = ALIGN_UP(ph->p_filesz, page) - ph->p_filesz;
-	if (tail > ph->p_memsz - ph->p_filesz)
-		tail = ph->p_memsz - ph->p_filesz;
-	memset(dst + ph->p_filesz, 0, tail);
-	(void)img;
-	return true;
-}
-
-int elf__load(const struct elf_image *img, struct guest_mem *mem, int fd)
+int elf__load(const struct elf_image *img, struct guest_mem *mem)
 {
 	struct elf_fields f;
 	unsigned int i, n;
@@ -142,8 +122,6 @@ int elf__load(const struct elf_image *img, struct guest_mem *mem, int fd)
 		if (!dst)
 			return lkvm__fail(-EFAULT, "kernel segment at 0x%llx does not fit in guest RAM",
 					  (unsigned long long)ph.p_paddr);
-		if (fd >= 0 && map_segment(img, mem, fd, &ph, dst))
-			continue;	/* the rest of bss is still-zero fresh RAM */
 		memcpy(dst, img->data + ph.p_offset, ph.p_filesz);
 		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
 	}

@@ -3,11 +3,8 @@
 #include <endian.h>
 #include <errno.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "lkvm/guest-mem.h"
-#include "lkvm/util.h"
 
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
@@ -50,25 +47,6 @@ void *guest_mem__ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len,
 		return (uint8_t *)r->host + (gpa - r->gpa);
 	}
 	return NULL;
-}
-
-int guest_mem__map_file(struct guest_mem *m, uint64_t gpa, int fd,
-			uint64_t offset, uint64_t len)
-{
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t maplen = ALIGN_UP(len, page);
-	uint8_t *host;
-
-	if (fd < 0 || !len || !IS_ALIGNED(gpa, page) || !IS_ALIGNED(offset, page))
-		return -EINVAL;
-	host = guest_mem__ptr(m, gpa, maplen, true);
-	if (!host)
-		return -EINVAL;
-	/* the bytes after the end of the file in its last page read as zero */
-	if (mmap(host, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
-		 fd, (off_t)offset) == MAP_FAILED)
-		return -errno;
-	return 0;
 }
 
 bool guest_mem__read_be32(const struct guest_mem *m, uint64_t gpa, uint32_t *v)

@@ -23,19 +23,18 @@ struct elf_image {
 int elf__inspect(struct elf_image *img, const void *data, size_t len);
 
 /*
- * Put the segments into guest memory, zeroing bss: mapped from @fd (the
- * file @img was read from) where pages line up, else copied; @fd may be -1.
- * Mapping assumes the rest of guest RAM is still zero (fresh memory).
- * Returns 0 or -EFAULT.
+ * Copy the segments into guest memory, zeroing bss; 0 or -EFAULT. (Copying
+ * into huge-page-backed RAM boots faster than mapping the file's small
+ * pages into the guest: fewer guest page faults.)
  */
-int elf__load(const struct elf_image *img, struct guest_mem *mem, int fd);
+int elf__load(const struct elf_image *img, struct guest_mem *mem);
 
 /*
  * Put the RTAS blob, the initrd and the device tree where p->map says and
  * return the FDT size. The map, guest memory and CPU facts must be set.
  */
 int boot__place(struct pseries *p, const void *initrd, size_t initrd_len,
-		int initrd_fd, const char *bootargs);
+		const char *bootargs);
 
 /* Host CPU facts from /proc/cpuinfo text (timebase, clock); 0 or -EINVAL. */
 int cpuinfo__parse(const char *text, struct cpu_info *info);

@@ -32,15 +32,6 @@ int guest_mem__add(struct guest_mem *m, uint64_t gpa, uint64_t size, void *host,
 void *guest_mem__ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len,
 		     bool write);
 
-/*
- * Map @len bytes of @fd from @offset at @gpa, privately (copy on write),
- * instead of copying them: the guest then shares untouched pages with the
- * host's page cache. Returns -EINVAL when the range is not inside one RAM
- * region or not page aligned (the caller copies instead), or -errno.
- */
-int guest_mem__map_file(struct guest_mem *m, uint64_t gpa, int fd,
-			uint64_t offset, uint64_t len);
-
 /* Big-endian accessors for PAPR buffers; false if out of guest memory. */
 bool guest_mem__read_be32(const struct guest_mem *m, uint64_t gpa, uint32_t *v);
 bool guest_mem__write_be32(const struct guest_mem *m, uint64_t gpa, uint32_t v);

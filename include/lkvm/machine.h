@@ -12,7 +12,6 @@
 /* A file mapped read-only into lkvm (kernel, initrd). */
 struct mapped_file {
 	const char *path;
-	int fd;		/* kept open so that guest RAM can map it */
 	void *data;
 	size_t len;
 };

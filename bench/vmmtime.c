@@ -8,9 +8,13 @@
  *
  * The marker line is expected to carry "uptime=SECONDS" (the guest's
  * /proc/uptime). Prints one line:
- *   wall_marker=S guest_uptime=S overhead=S wall_exit=S rss_kb=N pss_kb=N exit=N
+ *   wall_marker=S guest_uptime=S overhead=S vmm_setup=S wall_exit=S rss_kb=N
+ *   pss_kb=N exit=N
  * where overhead = wall_marker - guest_uptime: the part of the boot spent
- * outside the guest kernel (VMM start-up, firmware, device set-up).
+ * outside the guest kernel's clock (VMM start-up, firmware, device set-up,
+ * and the guest kernel's own early boot before it starts its clock), and
+ * vmm_setup is the time until the VMM says "vCPUs started at monotonic T ms"
+ * (lkvm --debug), -1 for a VMM that does not say.
  */
 #include <errno.h>
 #include <signal.h>
@@ -72,7 +76,7 @@ static void memory_of(pid_t pid, uint64_t ram, long *rss_kb, long *pss_kb)
 int main(int argc, char **argv)
 {
 	const char *marker = NULL;
-	double t0, t_marker = -1, uptime = -1;
+	double t0, t_marker = -1, uptime = -1, setup = -1;
 	long rss = -1, pss = -1;
 	uint64_t ram = 0;
 	int pipefd[2], opt, status;
@@ -110,10 +114,13 @@ int main(int argc, char **argv)
 	close(pipefd[1]);
 	out = fdopen(pipefd[0], "r");
 	while (fgets(line, sizeof(line), out)) {
-		char *u;
+		char *u, *st;
 
 		if (verbose)
 			fputs(line, stderr);
+		st = strstr(line, "vCPUs started at monotonic ");
+		if (st && setup < 0)
+			setup = strtod(st + 27, NULL) / 1e3 - t0;
 		if (t_marker >= 0 || !strstr(line, marker))
 			continue;
 		t_marker = now() - t0;
@@ -123,9 +130,9 @@ int main(int argc, char **argv)
 		memory_of(pid, ram, &rss, &pss);
 	}
 	waitpid(pid, &status, 0);
-	printf("wall_marker=%.3f guest_uptime=%.3f overhead=%.3f wall_exit=%.3f "
-	       "rss_kb=%ld pss_kb=%ld exit=%d\n", t_marker, uptime,
-	       t_marker >= 0 && uptime >= 0 ? t_marker - uptime : -1,
+	printf("wall_marker=%.3f guest_uptime=%.3f overhead=%.3f vmm_setup=%.3f "
+	       "wall_exit=%.3f rss_kb=%ld pss_kb=%ld exit=%d\n", t_marker, uptime,
+	       t_marker >= 0 && uptime >= 0 ? t_marker - uptime : -1, setup,
 	       now() - t0, rss, pss,
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	return t_marker >= 0 ? 0 : 1;

@@ -107,6 +107,11 @@ install_elf "$sysroot" "$top/lkvm" "$h"
 # lkvm loads libpmem with dlopen when a vNVDIMM needs it
 cp -L "$(find_lib "$sysroot" libpmem.so.1)" "$h/lib/powerpc64le-linux-gnu/"
 install_elf "$sysroot" "$h/lib/powerpc64le-linux-gnu/libpmem.so.1" "$h"
+# the host's own tools: a disk for the power-cut tests, a devdax namespace
+for b in usr/bin/ndctl usr/bin/daxctl sbin/mke2fs sbin/mkfs.ext4; do
+	cp -L "$userland/$b" "$h/$b"
+	install_elf "$userland" "$userland/$b" "$h"
+done
 install -m 0755 "$here/host/init" "$h/init"
 mkdir -p "$h/guest" "$h/scenarios"
 cp "$kernel" "$h/guest/vmlinux"
@@ -131,6 +136,8 @@ if [ $bench = 1 ]; then
 	mkdir -p "$h/usr/share/qemu"
 	cp "$qemu/usr/share/qemu/vof.bin" "$qemu/usr/share/qemu/slof.bin" "$h/usr/share/qemu/"
 	cp "$top/build/target/bench/vmmtime" "$h/usr/bin/"
+	cp -L "$userland/usr/bin/fio" "$h/usr/bin/fio"
+	install_elf "$userland" "$userland/usr/bin/fio" "$h"
 	for f in "$top/bench/host/"*.sh; do
 		cp "$f" "$h/scenarios/$(basename "$f")"
 	done

@@ -3,6 +3,8 @@
 # KVM-HV so that /dev/kvm works inside) on build/images and run one scenario
 # in it. The console goes to stdout; the host powers itself off afterwards.
 # Usage: emulated-host.sh SCENARIO [extra qemu-system-ppc64 arguments]
+# LKVM_HOST_PARAMS="lkvm.phase=write ..." adds words to the host's command
+# line (the scenario sees them as LKVM_PARAM_phase=write ...).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 images=${LKVM_IMAGES:-$top/build/images}
@@ -15,4 +17,4 @@ machine=$machine,cap-ibs=broken,cap-ccf-assist=off
 exec qemu-system-ppc64 -M "$machine" -accel tcg,thread=multi -cpu POWER9 \
 	-smp 2 -m "${LKVM_HOST_MEM:-8G}" -nographic -no-reboot \
 	-kernel "$images/vmlinux" -initrd "$images/${LKVM_HOST_IMAGE:-host.cpio}" \
-	-append "console=hvc0 quiet panic=-1 lkvm.scenario=$scenario" "$@"
+	-append "console=hvc0 quiet panic=-1 lkvm.scenario=$scenario ${LKVM_HOST_PARAMS:-}" "$@"

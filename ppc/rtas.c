@@ -4,6 +4,8 @@
  * that turns every call into hcall H_RTAS, and this file decodes the call's
  * buffer from guest memory and runs the service behind its token.
  */
+#include <stdio.h>
+
 #include "lkvm/hcall.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
@@ -75,12 +77,17 @@ long rtas__call(struct pseries *p, unsigned int cpu, uint64_t args_gpa)
 	s = rtas_find(token);
 	if (s && s->fn)
 		s->fn(p, cpu, nargs, args, nret, rets);
-	else if (nret)
+	else {
 		/*
 		 * Unknown, or one of KVM's XICS services that reached us
 		 * because KVM was not told its token: not supported.
 		 */
-		rets[0] = (uint32_t)RTAS_OUT_NOT_SUPPORTED;
+		if (nret)
+			rets[0] = (uint32_t)RTAS_OUT_NOT_SUPPORTED;
+		if (p->debug)
+			fprintf(stderr, "lkvm: unhandled RTAS token 0x%x (vCPU %u)\r\n",
+				token, cpu);
+	}
 
 	for (i = 0; i < nret; i++)
 		if (!guest_mem__write_be32(&p->mem, rets_gpa + 4ULL * i, rets[i]))

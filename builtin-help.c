@@ -4,11 +4,16 @@
 
 #include "lkvm/builtin.h"
 #include "lkvm/config.h"
+#include "lkvm/nvdimm-format.h"
 
 int cmd_help(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "run")) {
 		fputs(run_options__usage(), stdout);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "nvdimm")) {
+		fputs(nvdimm_format__usage(), stdout);
 		return 0;
 	}
 	printf("lkvm: a small VMM for IBM POWER pseries guests on KVM-HV\n"
@@ -17,6 +22,8 @@ int cmd_help(int argc, char **argv)
 	       "\n"
 	       "  run       boot a guest (lkvm run --help)\n"
 	       "  probe     tell whether this host can run lkvm guests\n"
+	       "  nvdimm    nvdimm format: pre-write a vNVDIMM's namespace labels\n"
+	       "            (lkvm nvdimm format --help)\n"
 	       "  version   print lkvm's version\n"
 	       "  help      this text\n");
 	return 0;

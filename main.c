@@ -10,6 +10,7 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run },
 	{ "probe", cmd_probe },
+	{ "nvdimm", cmd_nvdimm },
 	{ "version", cmd_version },
 	{ "--version", cmd_version },
 	{ "help", cmd_help },

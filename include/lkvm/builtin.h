@@ -5,6 +5,7 @@
 /* Each returns the process exit code and prints its own errors once. */
 int cmd_run(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_nvdimm(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

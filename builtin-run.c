@@ -15,6 +15,7 @@
 #include "lkvm/builtin.h"
 #include "lkvm/config.h"
 #include "lkvm/machine.h"
+#include "lkvm/rootfs-pmem.h"
 #include "lkvm/util.h"
 
 static double now_ms(void)
@@ -177,9 +178,37 @@ static void close_nvdimms(struct session *s)
 	s->nr_nvdimms = 0;
 }
 
+/*
+ * --rootfs-pmem IMAGE becomes vNVDIMM 0 (so the guest names it /dev/pmem0),
+ * read-only, and the kernel is told to mount it as / with DAX.
+ */
+static int add_rootfs_pmem(struct vm_config *cfg, char *params, size_t len)
+{
+	char fstype[16];
+	int ret;
+
+	if (cfg->nr_nvdimms >= LKVM_MAX_NVDIMMS)
+		return lkvm__fail(-E2BIG, "--nvdimm: at most %d devices with --rootfs-pmem",
+				  LKVM_MAX_NVDIMMS - 1);
+	memmove(&cfg->nvdimm[1], &cfg->nvdimm[0], cfg->nr_nvdimms * sizeof(cfg->nvdimm[0]));
+	ret = rootfs_pmem__config(cfg->rootfs_pmem, &cfg->nvdimm[0], fstype, sizeof(fstype));
+	if (ret)
+		return ret;
+	cfg->nr_nvdimms++;
+	ret = nvdimm_configs__check(cfg->nvdimm, cfg->nr_nvdimms);
+	if (ret)
+		return ret;
+	if ((size_t)snprintf(params, len, "root=/dev/pmem0 rootflags=dax ro rootfstype=%s %s",
+			     fstype, cfg->params ? cfg->params : "") >= len)
+		return lkvm__fail(-E2BIG, "kernel command line too long");
+	cfg->params = params;
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct session s;
+	static char params[4096];
 	enum pseries_exit why = PSERIES_FAILED;
 	struct vm_config cfg;
 	sigset_t sigs;
@@ -193,6 +222,10 @@ int cmd_run(int argc, char **argv)
 	if (ret < 0) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		return EXIT_USAGE;
+	}
+	if (cfg.rootfs_pmem && add_rootfs_pmem(&cfg, params, sizeof(params))) {
+		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
+		return EXIT_SETUP;
 	}
 	if (open_nvdimms(&s, &cfg)) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());

@@ -13,6 +13,7 @@ enum {
 	OPT_DEBUG,
 	OPT_NO_REBOOT,
 	OPT_NVDIMM,
+	OPT_ROOTFS_PMEM,
 };
 
 static const struct option long_options[] = {
@@ -23,6 +24,7 @@ static const struct option long_options[] = {
 	{ "params", required_argument, NULL, 'p' },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "nvdimm", required_argument, NULL, OPT_NVDIMM },
+	{ "rootfs-pmem", required_argument, NULL, OPT_ROOTFS_PMEM },
 	{ "debug", no_argument, NULL, OPT_DEBUG },
 	{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
 	{ "help", no_argument, NULL, 'h' },
@@ -45,6 +47,9 @@ const char *run_options__usage(void)
 	       "                        of 256M) for the guest plus a LABEL-byte label area\n"
 	       "                        (>= 128K), backed by file or device-DAX PATH; a missing\n"
 	       "                        or empty file is created; ro maps it read-only\n"
+	       "      --rootfs-pmem IMAGE\n"
+	       "                        boot with / on IMAGE, a read-only pmem root file system\n"
+	       "                        image (lkvm nvdimm format + ext4/XFS); no initrd needed\n"
 	       "      --no-reboot       exit when the guest reboots instead of restarting it\n"
 	       "      --debug           report unhandled hypercalls and RTAS calls\n"
 	       "  -h, --help            this text\n"
@@ -110,6 +115,9 @@ static int parse_one(int opt, const char *arg, struct vm_config *cfg)
 		if (nvdimm_config__parse(arg, &cfg->nvdimm[cfg->nr_nvdimms]))
 			return -EINVAL;
 		cfg->nr_nvdimms++;
+		return 0;
+	case OPT_ROOTFS_PMEM:
+		cfg->rootfs_pmem = arg;
 		return 0;
 	case OPT_DEBUG:
 		cfg->debug = true;

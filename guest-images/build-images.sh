@@ -31,7 +31,7 @@ fi
 
 kernel=$("$here/build-kernel.sh")
 sysroot=$("$here/build-sysroot.sh")
-out=$top/build/images
+out=${LKVM_IMAGES:-$top/build/images}
 key=$(cache_key bench=$bench "$kernel" "$userland" "$top/lkvm" "$here/guest/init" \
 	"$here/host/init" "$here/host/demo.sh" "$0" $(find "$top/tests/system" -type f | sort) \
 	$([ $bench = 0 ] || find "$top/bench" "$top/build/target/bench" -type f | sort))
@@ -65,9 +65,15 @@ install_elf() {
 }
 
 new_root() {
+	local applet
 	rm -rf "$1"
 	mkdir -p "$1"/{bin,sbin,usr/bin,usr/sbin,lib/powerpc64le-linux-gnu,lib64,etc}
+	mkdir -p "$1"/{proc,sys,dev,tmp,mnt,run}
 	cp "$userland/bin/busybox" "$1/bin/busybox"
+	# the applet links exist in the image, so a read-only root needs none
+	for applet in $(qemu-ppc64le "$1/bin/busybox" --list); do
+		[ -e "$1/bin/$applet" ] || ln -s busybox "$1/bin/$applet"
+	done
 	cp -L "$(find_lib "$userland" ld64.so.2)" "$1/lib64/ld64.so.2"
 	echo "root:x:0:0:root:/:/bin/sh" > "$1/etc/passwd"
 	echo "root:x:0:" > "$1/etc/group"
@@ -95,6 +101,26 @@ if [ -d "$top/tests/system/guest" ]; then
 	cp "$top/tests/system/guest/"*.sh "$g/guest-tests/" 2>/dev/null || true
 fi
 make_cpio "$g" "$out.tmp/guest.cpio"
+
+# the same userland as a Kata-style pmem root filesystem (--rootfs-pmem):
+# labels and fsdax info block written by lkvm itself, ext4 with 64 KiB
+# blocks (the guest's page size, as DAX needs) where the namespace's data
+# starts, label area at the end. Fixed GUIDs keep the image reproducible.
+rootfs_size=$((256 << 20))
+rootfs=$out.tmp/rootfs.img
+ln -sf ../init "$g/sbin/init"
+truncate -s $((rootfs_size + (128 << 10))) "$rootfs"
+qemu-ppc64le -L "$sysroot" "$top/lkvm" nvdimm format "$rootfs,256M,128K,uuid=4c4b564d-726f-4f74-8066-730000000001" \
+	--namespace-uuid 4c4b564d-726f-4f74-8066-730000000002 --name lkvm-rootfs \
+	> "$out.tmp/rootfs.format"
+data_offset=$(sed -n 's/^data_offset=//p' "$out.tmp/rootfs.format")
+data_size=$(sed -n 's/^data_size=//p' "$out.tmp/rootfs.format")
+[ -n "$data_offset" ] && [ -n "$data_size" ] || fail "lkvm nvdimm format printed no data offset"
+mke2fs -q -F -t ext4 -b 65536 -L lkvm-rootfs -E offset="$data_offset" -d "$g" \
+	"$rootfs" $((data_size / 65536)) 2> "$out.tmp/mke2fs.err" ||
+	fail "mke2fs: $(cat "$out.tmp/mke2fs.err")"
+rm -f "$out.tmp/mke2fs.err"
+rm -f "$g/sbin/init"
 cp -L "$userland/usr/bin/fio" "$g/usr/bin/fio"
 install_elf "$userland" "$userland/usr/bin/fio" "$g"
 make_cpio "$g" "$out.tmp/guest-fio.cpio"
@@ -117,6 +143,9 @@ mkdir -p "$h/guest" "$h/scenarios"
 cp "$kernel" "$h/guest/vmlinux"
 cp "$out.tmp/guest.cpio" "$h/guest/initrd.cpio"
 cp "$out.tmp/guest-fio.cpio" "$h/guest/initrd-fio.cpio"
+# rootfs.img itself reaches the host as a disk (it would double the host
+# image); its GUID record travels here
+cp "$out.tmp/rootfs.img.uuid" "$h/guest/rootfs.img.uuid"
 cp "$top/tests/system/"*.sh "$h/scenarios/"
 cp "$here/host/demo.sh" "$h/scenarios/demo.sh"
 make_cpio "$h" "$out.tmp/host.cpio"

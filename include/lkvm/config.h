@@ -20,6 +20,7 @@ struct vm_config {
 	const char *initrd;
 	const char *params;
 	const char *name;
+	const char *rootfs_pmem;	/* --rootfs-pmem IMAGE, or NULL */
 	uint64_t ram_size;
 	unsigned int nr_cpus;
 	bool debug;

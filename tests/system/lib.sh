@@ -55,3 +55,20 @@ wait_for() {
 	done
 	contains "$1" "$2"
 }
+
+# rootfs_image DEST: put the pmem root file system image (and its GUID
+# record) at DEST: from $GUEST_ROOTFS (native) or the host's lkvm-rootfs disk
+rootfs_image() {
+	local d
+	if [ -n "${GUEST_ROOTFS:-}" ]; then
+		cp "$GUEST_ROOTFS" "$1" && cp "$GUEST_ROOTFS.uuid" "$1.uuid"
+		return
+	fi
+	for d in /sys/block/vd*; do
+		[ "$(cat "$d/serial" 2>/dev/null)" = lkvm-rootfs ] || continue
+		dd if="/dev/${d##*/}" of="$1" bs=1M 2>/dev/null &&
+			cp /guest/rootfs.img.uuid "$1.uuid"
+		return
+	done
+	return 1
+}

@@ -14,7 +14,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-images=$top/build/images
+images=${LKVM_IMAGES:-$top/build/images}
 logs=$top/build/system-logs
 mkdir -p "$logs"
 
@@ -28,10 +28,21 @@ timeout_of() {
 	echo "${t:-180}"
 }
 
+# "# disks: rootfs" in a scenario's header gives its host the pmem root file
+# system image as a read-only virtio disk with serial lkvm-rootfs (cheaper
+# than carrying 256 MiB in every host image)
+disk_args() {
+	if grep -q '^# disks:.*rootfs' "$here/$1.sh"; then
+		echo "-drive file=$images/rootfs.img,format=raw,if=none,id=rootfs,readonly=on"
+		echo "-device virtio-blk-pci,drive=rootfs,serial=lkvm-rootfs"
+	fi
+}
+
 # boot_host NAME TIMEOUT LOG [extra qemu args]: one emulated host per scenario
 boot_host() {
 	local name=$1 t=$2 log=$3
 	shift 3
+	set -- "$@" $(disk_args "$name")
 	# in a subshell, so that the shell's "Killed" notice lands in the log
 	(timeout -s KILL "$t" "$top/guest-images/emulated-host.sh" "$name" "$@" \
 		< /dev/null) > "$log" 2>&1

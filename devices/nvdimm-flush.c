@@ -59,8 +59,7 @@ static int file_flush(struct nvdimm *d)
  */
 static int pmem_backing_flush(struct nvdimm *d)
 {
-	/* a pmem device was mapped through libpmem, so it is loaded */
-	pmem_lib__get()->persist(d->label, d->cfg.label_size);
+	pmem_lib__persist(d->label, d->cfg.label_size);
 	return 0;
 }
 
@@ -110,6 +109,7 @@ void nvdimm__close(struct nvdimm *d)
 	/* only a successful open leaves both set; closing clears them */
 	if (!d->map || d->fd < 0)
 		return;
+	nvdimm__stop_label_flusher(d);
 	if (!d->cfg.readonly && nvdimm__flush(d))
 		fprintf(stderr, "lkvm: %s; data written since the last good flush may be lost\n",
 			lkvm__last_error());

@@ -132,8 +132,10 @@ long h_scm_write_metadata(struct pseries *p, unsigned int cpu, uint64_t *args)
 	 * such devices), so push them out now. Page-cache backings become
 	 * durable with the backing's flush, which covers the label too.
 	 */
-	if (d->is_pmem && pmem_lib__get())
-		pmem_lib__get()->persist(d->label + off, len);
+	if (d->is_pmem)
+		pmem_lib__persist(d->label + off, len);
+	else
+		nvdimm__label_written(d);
 	atomic_fetch_add(&d->label_writes, 1);
 	return H_SUCCESS;
 }

@@ -102,6 +102,8 @@ static void fdt_chosen(struct fdt_writer *w, const struct pseries *p,
 	fdtw_str(w, "stdout-path", vty);
 	fdtw_str(w, "linux,stdout-path", vty);
 	fdtw_prop(w, "ibm,architecture-vec-5", vec5, sizeof(vec5));
+	if (p->has_rng_seed)
+		fdtw_prop(w, "rng-seed", p->rng_seed, sizeof(p->rng_seed));
 	fdtw_end(w);
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/random.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -311,6 +312,8 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	ret = read_cpuinfo(&m->p.cpu_info);
 	if (ret)
 		return ret;
+	m->p.has_rng_seed = getrandom(m->p.rng_seed, sizeof(m->p.rng_seed), GRND_NONBLOCK) ==
+			    (ssize_t)sizeof(m->p.rng_seed);
 	ret = kvm_vm__create(&m->vm, "/dev/kvm");
 	if (ret)
 		return ret;

@@ -104,6 +104,10 @@ struct nvdimm {
 	_Atomic uint64_t label_reads;	/* H_SCM_READ_METADATA calls */
 	_Atomic uint64_t label_writes;	/* H_SCM_WRITE_METADATA calls */
 	_Atomic bool flush_failed;	/* a flush failed: report SHUTDOWN_DIRTY-like state */
+
+	/* label writes on a page-cache backing are made durable by a thread
+	 * shortly after each burst (see nvdimm-labels.c) */
+	struct nvdimm_label_flusher *label_flusher;
 };
 
 /*
@@ -124,6 +128,15 @@ void nvdimm__close(struct nvdimm *d);
  * backing keeps answering -EIO: the kernel reports a writeback error only
  * once, and a later "success" would hide lost data.
  */
+/*
+ * The guest changed the label area: make it durable soon (within a few
+ * milliseconds of the last write of a burst) without one fdatasync per
+ * 8-byte write. No-op for devices without a label flusher.
+ */
+void nvdimm__label_written(struct nvdimm *d);
+int nvdimm__start_label_flusher(struct nvdimm *d);
+void nvdimm__stop_label_flusher(struct nvdimm *d);
+
 /* Make the region and label durable (page cache: fdatasync). */
 int nvdimm__flush(struct nvdimm *d);
 

@@ -2,6 +2,7 @@
 #ifndef LKVM_PMEM_LIB_H
 #define LKVM_PMEM_LIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -20,5 +21,11 @@ struct pmem_lib {
 
 /* libpmem's functions, or NULL with a one-line message if it is missing. */
 const struct pmem_lib *pmem_lib__get(void);
+
+/*
+ * Make [addr, addr + len) of a real-pmem mapping durable: libpmem's
+ * pmem_persist, except on POWER CPUs before ISA 3.1 (see pmem-lib.c).
+ */
+void pmem_lib__persist(const void *addr, size_t len);
 
 #endif

@@ -75,6 +75,10 @@ struct pseries {
 	struct memmap map;
 	struct cpu_info cpu_info;
 	struct cpu_char cpu_char;
+	/* /chosen/rng-seed: entropy for the guest's first second, so its random
+	 * generator (and ndctl, which waits for it) need not wait for noise */
+	bool has_rng_seed;
+	uint8_t rng_seed[64];
 	unsigned int nr_cpus;
 	bool debug;
 	struct console *console;

@@ -223,6 +223,14 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		return EXIT_USAGE;
 	}
+	/* before any thread exists (vNVDIMM label flushers, vCPUs), so that
+	 * every thread inherits the mask and signals reach the signalfd */
+	mallopt(M_ARENA_MAX, 1);	/* one arena: per-thread ones take huge pages */
+	s.sig_fd = block_signals(&sigs);
+	if (s.sig_fd < 0) {
+		fprintf(stderr, "lkvm run: cannot set up signal handling\n");
+		return EXIT_SETUP;
+	}
 	if (cfg.rootfs_pmem && add_rootfs_pmem(&cfg, params, sizeof(params))) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		return EXIT_SETUP;
@@ -230,13 +238,6 @@ int cmd_run(int argc, char **argv)
 	if (open_nvdimms(&s, &cfg)) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		close_nvdimms(&s);
-		return EXIT_SETUP;
-	}
-	/* one malloc arena: per-thread arenas would each take huge pages */
-	mallopt(M_ARENA_MAX, 1);
-	s.sig_fd = block_signals(&sigs);
-	if (s.sig_fd < 0) {
-		fprintf(stderr, "lkvm run: cannot set up signal handling\n");
 		return EXIT_SETUP;
 	}
 	kvm__install_kick_handler();

@@ -12,7 +12,7 @@ else
 	build="make gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross mmdebstrap
 	       debian-archive-keyring ca-certificates"
 	unit="$build gcc libc6-dev libcmocka-dev libfdt-dev libpmem-dev qemu-user"
-	system="$build qemu-system-ppc qemu-utils linux-source-6.1 cpio flex bison bc
+	system="$build qemu-system-ppc qemu-utils qemu-user e2fsprogs linux-source-6.1 cpio flex bison bc
 		libssl-dev libelf-dev xz-utils patch binutils-powerpc64le-linux-gnu"
 fi
 

@@ -9,31 +9,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "lkvm/nvdimm-format.h"
 #include "lkvm/pmem-lib.h"
 #include "lkvm/util.h"
-
-/* A random (version 4) UUID from the kernel's CSPRNG. */
-static int random_uuid(uint8_t uuid[NVDIMM_UUID_LEN])
-{
-	size_t got = 0;
-
-	while (got < NVDIMM_UUID_LEN) {
-		ssize_t n = getrandom(uuid + got, NVDIMM_UUID_LEN - got, 0);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return lkvm__fail(-errno, "cannot get random bytes for a namespace UUID: %s",
-					  strerror(errno));
-		got += n;
-	}
-	uuid[6] = (uuid[6] & 0x0f) | 0x40;
-	uuid[8] = (uuid[8] & 0x3f) | 0x80;
-	return 0;
-}
 
 /* Is there an info block naming @ns_uuid as its parent at @sb? */
 static bool has_own_info_block(const uint8_t *sb, const uint8_t *ns_uuid)
@@ -77,7 +56,7 @@ int nvdimm_format__run(const struct nvdimm_format_opts *o,
 	if (o->has_ns_uuid) {
 		memcpy(p.ns_uuid, o->ns_uuid, NVDIMM_UUID_LEN);
 	} else {
-		ret = random_uuid(p.ns_uuid);
+		ret = nvdimm_uuid__generate(p.ns_uuid);
 		if (ret)
 			return ret;
 	}

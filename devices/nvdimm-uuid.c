@@ -95,7 +95,7 @@ static bool uuid_is_nil(const uint8_t uuid[NVDIMM_UUID_LEN])
 }
 
 /* A random (version 4, RFC 4122 variant) UUID from the kernel's CSPRNG. */
-static int uuid_generate(uint8_t uuid[NVDIMM_UUID_LEN])
+int nvdimm_uuid__generate(uint8_t uuid[NVDIMM_UUID_LEN])
 {
 	size_t got = 0;
 
@@ -105,7 +105,7 @@ static int uuid_generate(uint8_t uuid[NVDIMM_UUID_LEN])
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return lkvm__fail(-errno, "cannot get random bytes for a unit GUID: %s",
+			return lkvm__fail(-errno, "cannot get random bytes for a UUID: %s",
 					  strerror(errno));
 		got += n;
 	}
@@ -326,7 +326,7 @@ int nvdimm_uuid__resolve(struct nvdimm *d, const char *record, bool *store)
 	} else if (!ret) {
 		memcpy(d->uuid, recorded, NVDIMM_UUID_LEN);
 	} else {
-		ret = uuid_generate(d->uuid);
+		ret = nvdimm_uuid__generate(d->uuid);
 		if (ret)
 			return ret;
 		*store = true;

@@ -56,6 +56,8 @@ int nvdimm_configs__check(const struct nvdimm_config *cfgs, unsigned int n);
  * callers refuse it); format writes lowercase.
  */
 int nvdimm_uuid__parse(const char *s, uint8_t uuid[NVDIMM_UUID_LEN]);
+/* A random (version 4) UUID; 0 or a negative errno with a message. */
+int nvdimm_uuid__generate(uint8_t uuid[NVDIMM_UUID_LEN]);
 void nvdimm_uuid__format(const uint8_t uuid[NVDIMM_UUID_LEN],
 			 char out[NVDIMM_UUID_STR_LEN]);
 

@@ -121,7 +121,7 @@ static enum pseries_exit serve(struct session *s)
 static int boot_once(struct session *s, const struct vm_config *cfg,
 		     enum pseries_exit *why)
 {
-	struct mapped_file kernel = { 0 }, initrd = { 0 };
+	struct mapped_file kernel = { .fd = -1 }, initrd = { .fd = -1 };
 	double start = now_ms();
 	int ret;
 

@@ -31,7 +31,7 @@ int mapped_file__open(struct mapped_file *f, const char *path, const char *what)
 	struct stat st;
 	int fd;
 
-	*f = (struct mapped_file){ .path = path };
+	*f = (struct mapped_file){ .path = path, .fd = -1 };
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return lkvm__fail(-errno, "%s %s: %s", what, path, strerror(errno));
@@ -41,11 +41,12 @@ int mapped_file__open(struct mapped_file *f, const char *path, const char *what)
 	}
 	f->len = (size_t)st.st_size;
 	f->data = mmap(NULL, f->len, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
 	if (f->data == MAP_FAILED) {
 		f->data = NULL;
+		close(fd);
 		return lkvm__fail(-errno, "%s %s: cannot map: %s", what, path, strerror(errno));
 	}
+	f->fd = fd;
 	return 0;
 }
 
@@ -53,7 +54,10 @@ void mapped_file__close(struct mapped_file *f)
 {
 	if (f->data)
 		munmap(f->data, f->len);
+	if (f->fd >= 0)
+		close(f->fd);
 	f->data = NULL;
+	f->fd = -1;
 }
 
 /* --- what handlers may ask of the core (struct pseries_ops) --- */
@@ -320,7 +324,7 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	ret = setup_ram(m, cfg->ram_size);
 	if (ret)
 		return ret;
-	ret = elf__load(&img, &m->p.mem);
+	ret = elf__load(&img, &m->p.mem, kernel->fd);
 	if (ret)
 		return ret;
 	ret = setup_nvdimms(m, nvdimm, nr_nvdimms);
@@ -330,7 +334,8 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	if (ret)
 		return ret;
 	fdt_size = boot__place(&m->p, initrd ? initrd->data : NULL,
-			       initrd ? initrd->len : 0, cfg->params);
+			       initrd ? initrd->len : 0, initrd ? initrd->fd : -1,
+			       cfg->params);
 	if (fdt_size < 0)
 		return fdt_size;
 

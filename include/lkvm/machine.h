@@ -12,6 +12,7 @@
 /* A file mapped read-only into lkvm (kernel, initrd). */
 struct mapped_file {
 	const char *path;
+	int fd;		/* open while mapped: bulk data is read() from it */
 	void *data;
 	size_t len;
 };

@@ -76,7 +76,7 @@ static void test_load_zeroes_bss(void **state)
 	assert_int_equal(guest_mem__add(&mem, 0, 8192, ram, false), 0);
 	make_elf(&e);
 	assert_int_equal(elf__inspect(&img, &e, sizeof(e)), 0);
-	assert_int_equal(elf__load(&img, &mem), 0);
+	assert_int_equal(elf__load(&img, &mem, -1), 0);
 	assert_int_equal(ram[0], 0xab);
 	assert_int_equal(ram[63], 0xab);
 	assert_int_equal(ram[64], 0);		/* bss zeroed */
@@ -96,7 +96,7 @@ static void test_load_too_big_for_ram(void **state)
 	assert_int_equal(guest_mem__add(&mem, 0, sizeof(ram), ram, false), 0);
 	make_elf(&e);
 	assert_int_equal(elf__inspect(&img, &e, sizeof(e)), 0);
-	assert_int_equal(elf__load(&img, &mem), -EFAULT);
+	assert_int_equal(elf__load(&img, &mem, -1), -EFAULT);
 }
 
 static void test_not_elf(void **state)

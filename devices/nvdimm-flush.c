@@ -9,21 +9,12 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lkvm/nvdimm.h"
 #include "lkvm/pmem-lib.h"
 #include "lkvm/util.h"
 #include "nvdimm-internal.h"
-
-uint64_t nvdimm__now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 /*
  * Page-cache backing. The guest's stores land in the file's own page-cache

@@ -43,7 +43,6 @@ extern const struct nvdimm_backing_ops nvdimm_file_ops;	/* page cache */
 extern const struct nvdimm_backing_ops nvdimm_pmem_ops;	/* real pmem */
 extern const struct nvdimm_backing_ops nvdimm_ro_ops;	/* ro: never writes */
 
-uint64_t nvdimm__now_ns(void);	/* CLOCK_MONOTONIC */
 /* Undo the mapping nvdimm__open made (munmap for ro, else pmem_unmap). */
 void nvdimm__unmap(struct nvdimm *d, void *map, uint64_t len);
 

@@ -52,7 +52,7 @@ static void *label_flusher(void *arg)
 			continue;
 		}
 		quiet_at = f->last_write_ns + LABEL_QUIET_NS;
-		if (nvdimm__now_ns() < quiet_at) {
+		if (lkvm__now_ns() < quiet_at) {
 			wait_until(f, quiet_at);
 			continue;
 		}
@@ -112,7 +112,7 @@ void nvdimm__label_written(struct nvdimm *d)
 	if (!f)
 		return;
 	pthread_mutex_lock(&f->lock);
-	f->last_write_ns = nvdimm__now_ns();
+	f->last_write_ns = lkvm__now_ns();
 	if (!f->dirty) {
 		f->dirty = true;
 		pthread_cond_signal(&f->cond);

@@ -373,7 +373,7 @@ int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
 	d->label = (uint8_t *)map + cfg->size;
 	d->ops = cfg->readonly ? &nvdimm_ro_ops :
 		 d->is_pmem ? &nvdimm_pmem_ops : &nvdimm_file_ops;
-	d->attach_time_ns = nvdimm__now_ns();
+	d->attach_time_ns = lkvm__now_ns();
 	if (d->ops == &nvdimm_file_ops) {
 		ret = nvdimm__start_label_flusher(d);
 		if (ret) {

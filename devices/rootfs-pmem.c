@@ -21,21 +21,16 @@
 #define EXT4_MAGIC_OFFSET 1080	/* superblock at 1024, s_magic at 56 */
 #define EXT4_MAGIC 0xEF53
 
-static bool read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-	return pread(fd, buf, len, (off_t)off) == (ssize_t)len;
-}
-
 /* Where the filesystem starts: after the info block for fsdax, else at 0. */
 static uint64_t data_offset(int fd, uint64_t size)
 {
 	char sig[16];
 	uint64_t off;
 
-	if (!read_at(fd, sig, sizeof(sig), NVDIMM_PFN_SB_OFFSET) ||
+	if (!read_fully(fd, sig, sizeof(sig), NVDIMM_PFN_SB_OFFSET) ||
 	    memcmp(sig, "NVDIMM_PFN_INFO", 16))
 		return 0;
-	if (!read_at(fd, &off, sizeof(off), NVDIMM_PFN_SB_OFFSET + PFN_SB_DATAOFF))
+	if (!read_fully(fd, &off, sizeof(off), NVDIMM_PFN_SB_OFFSET + PFN_SB_DATAOFF))
 		return 0;
 	off = le64toh(off);
 	return off < size ? off : 0;
@@ -46,10 +41,10 @@ static const char *fs_type(int fd, uint64_t off)
 	uint16_t magic;
 	char xfs[4];
 
-	if (read_at(fd, &magic, sizeof(magic), off + EXT4_MAGIC_OFFSET) &&
+	if (read_fully(fd, &magic, sizeof(magic), off + EXT4_MAGIC_OFFSET) &&
 	    le16toh(magic) == EXT4_MAGIC)
 		return "ext4";
-	if (read_at(fd, xfs, sizeof(xfs), off) && !memcmp(xfs, "XFSB", 4))
+	if (read_fully(fd, xfs, sizeof(xfs), off) && !memcmp(xfs, "XFSB", 4))
 		return "xfs";
 	return NULL;
 }

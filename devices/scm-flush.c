@@ -27,6 +27,7 @@
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
 #include "lkvm/scm.h"
+#include "lkvm/util.h"
 
 /*
  * Merge state, kept here rather than in struct nvdimm, in a slot keyed by
@@ -154,10 +155,10 @@ long h_scm_flush(struct pseries *p, unsigned int cpu, uint64_t *args)
 	if (!d->needs_flush_hcall)
 		return H_UNSUPPORTED;
 
-	t0 = scm__now_ns();
+	t0 = lkvm__now_ns();
 	ok = flush_merged(d);
 	/* flush_ns / flushes is the mean time a guest flush took */
-	atomic_fetch_add(&d->flush_ns, scm__now_ns() - t0);
+	atomic_fetch_add(&d->flush_ns, lkvm__now_ns() - t0);
 	atomic_fetch_add(&d->flushes, 1);
 	args[0] = 0;
 	if (!ok) {

@@ -224,6 +224,6 @@ long h_scm_performance_stats(struct pseries *p, unsigned int cpu,
 
 	n = get_be32(buf + 12);
 	if (!n)
-		return stats_all(d, buf, size, scm__now_ns());
-	return stats_some(d, buf, size, n, scm__now_ns(), args);
+		return stats_all(d, buf, size, lkvm__now_ns());
+	return stats_some(d, buf, size, n, lkvm__now_ns(), args);
 }

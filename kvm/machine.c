@@ -20,9 +20,6 @@
 #include "lkvm/rtas.h"
 #include "lkvm/util.h"
 
-/* 64-bit mode, machine checks on, MMU off, big-endian: how Linux expects
- * to be entered (its entry code switches itself to little-endian) */
-#define BOOT_MSR 0x8000000000001000ULL
 /* where secondary CPUs wait in the kernel until it releases them */
 #define SECONDARY_HOLD_PC 0x60
 
@@ -333,9 +330,8 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	ret = setup_cpus(m, cfg->nr_cpus);
 	if (ret)
 		return ret;
-	fdt_size = boot__place(&m->p, initrd ? initrd->data : NULL,
-			       initrd ? initrd->len : 0, initrd ? initrd->fd : -1,
-			       cfg->params);
+	fdt_size = boot__place(&m->p, initrd ? initrd->fd : -1,
+			       initrd ? initrd->len : 0, cfg->params);
 	if (fdt_size < 0)
 		return fdt_size;
 
@@ -344,11 +340,11 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	for (i = 0; i < m->nr_vcpus; i++) {
 		atomic_store(&m->p.cpu[i].state, CPU_RUNNING);
 		if (i == 0)
-			ret = kvm_vcpu__set_entry(&m->vcpu[0], img.entry, BOOT_MSR,
+			ret = kvm_vcpu__set_entry(&m->vcpu[0], img.entry, KVM_PPC_ENTRY_MSR,
 						  m->p.map.fdt.start, 0, 0);
 		else
 			ret = kvm_vcpu__set_entry(&m->vcpu[i], SECONDARY_HOLD_PC,
-						  BOOT_MSR, i, 0, 0);
+						  KVM_PPC_ENTRY_MSR, i, 0, 0);
 		if (ret)
 			return ret;
 	}

@@ -140,7 +140,7 @@ static int wait_for_start(struct kvm_vcpu *vcpu)
 	if (vcpu->ops->stopping(vcpu->ctx))
 		return 1;
 	/* start-cpu enters with the MMU off, 64-bit, as the boot CPU does */
-	return kvm_vcpu__set_entry(vcpu, pc, 0x8000000000001000ULL, r3, 0, 0);
+	return kvm_vcpu__set_entry(vcpu, pc, KVM_PPC_ENTRY_MSR, r3, 0, 0);
 }
 
 static int handle_exit(struct kvm_vcpu *vcpu)

@@ -10,8 +10,8 @@
 #include "lkvm/rtas.h"
 #include "lkvm/util.h"
 
-int boot__place(struct pseries *p, const void *initrd, size_t initrd_len,
-		int initrd_fd, const char *bootargs)
+int boot__place(struct pseries *p, int initrd_fd, size_t initrd_len,
+		const char *bootargs)
 {
 	uint32_t *blob;
 	void *dst;
@@ -30,9 +30,7 @@ int boot__place(struct pseries *p, const void *initrd, size_t initrd_len,
 		dst = guest_mem__ptr(&p->mem, p->map.initrd.start, initrd_len, true);
 		if (!dst)
 			return lkvm__fail(-EFAULT, "initrd area outside guest memory");
-		if (initrd_fd < 0)
-			memcpy(dst, initrd, initrd_len);
-		else if (!read_fully(initrd_fd, dst, initrd_len, 0))
+		if (!read_fully(initrd_fd, dst, initrd_len, 0))
 			return lkvm__fail(-EIO, "cannot read the initrd: %s", strerror(errno));
 	}
 

@@ -104,24 +104,6 @@ int elf__inspect(struct elf_image *img, const void *data, size_t len)
 	return 0;
 }
 
-bool read_fully(int fd, void *dst, size_t len, uint64_t off)
-{
-	uint8_t *p = dst;
-
-	while (len) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 int elf__load(const struct elf_image *img, struct guest_mem *mem, int fd)
 {
 	struct elf_fields f;
@@ -141,9 +123,7 @@ int elf__load(const struct elf_image *img, struct guest_mem *mem, int fd)
 		if (!dst)
 			return lkvm__fail(-EFAULT, "kernel segment at 0x%llx does not fit in guest RAM",
 					  (unsigned long long)ph.p_paddr);
-		if (fd < 0)
-			memcpy(dst, img->data + ph.p_offset, ph.p_filesz);
-		else if (!read_fully(fd, dst, ph.p_filesz, ph.p_offset))
+		if (!read_fully(fd, dst, ph.p_filesz, ph.p_offset))
 			return lkvm__fail(-EIO, "cannot read the kernel: %s", strerror(errno));
 		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
 	}

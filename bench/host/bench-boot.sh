@@ -4,8 +4,7 @@
 runs=${BENCH_RUNS:-5}
 params="console=hvc0 quiet panic=-1 lkvm.script=bench"
 ram=536870912	# 512M for both
-# this host reports the speculation controls as broken (TCG underneath)
-qemu_caps=cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
+. /scenarios/bench-lib.sh
 
 lkvm_boot() {
 	vmmtime -m LKVM-GUEST-INIT -r $ram -- \
@@ -32,13 +31,6 @@ while [ $i -le $runs ]; do
 	echo "$r" >> qemu.runs
 	i=$((i + 1))
 done
-
-# median FIELD FILE
-median() {
-	sed -n "s/.*$1=\([-0-9.]*\).*/\1/p" "$2" | sort -n |
-		awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2];
-			else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
 
 ok=1
 for vmm in lkvm qemu; do

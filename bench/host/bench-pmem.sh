@@ -31,8 +31,7 @@ bytes=1073872896	# 1 GiB + 128 KiB
 uuid=01c682d5-483f-4906-9c4f-6be4638b4519
 params="console=hvc0 quiet panic=-1 lkvm.script=bench-pmem-guest"
 params="$params bench.rounds=$rounds bench.secs=$secs bench.bw_mb=$bw_mb bench.bw_reps=$bw_reps"
-# this host reports the speculation controls as broken (TCG underneath)
-qemu_caps=cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
+. /scenarios/bench-lib.sh
 
 now() { awk '{print $1; exit}' /proc/uptime; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
@@ -255,8 +254,8 @@ run_vmm() {
 	phase_threads $vmm $pass bw
 }
 
-# median KEY [COLUMN]: median of the values recorded under KEY
-median() {
+# median_key KEY [COLUMN]: median of the values recorded under KEY
+median_key() {
 	awk -v k="$1" -v c="${2:-2}" '$1 == k {print $c}' results | sort -n |
 		awk '{v[NR] = $1} END {if (!NR) print -1; else if (NR % 2) print v[(NR + 1) / 2];
 			else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
@@ -288,29 +287,29 @@ vmms="lkvm qemu-spapr qemu-nvdimm"
 echo "BENCH pmem setup: backing $size + $label label on ext4 on virtio-blk, guest 1 vCPU 1G," \
 	"$passes passes x ($rounds label rounds, ${secs}s per latency run, $bw_reps x ${bw_mb}M bandwidth)"
 for v in $vmms; do
-	echo "BENCH pmem $v: init-labels+create-namespace, first after boot: median $(median $v-labels-first) us" \
-		"($(all $v-labels-first)); later rounds: median $(median $v-labels) us; guest random pool" \
-		"ready at $(median $v-crng 2) s of uptime, labels started at $(median $v-crng 3) s"
-	echo "BENCH pmem $v: 4k write+fsync: fsync median $(median $v-fsync 2) us, p99 $(median $v-fsync 3) us," \
-		"write median $(median $v-fsync-write) us; 4k write+fdatasync: fdatasync median" \
-		"$(median $v-fdatasync 2) us, p99 $(median $v-fdatasync 3) us; host disk flushes per guest" \
-		"fsync $(median $v-fsync-flushes), per fdatasync $(median $v-fdatasync-flushes)"
-	echo "BENCH pmem $v: DAX write bandwidth median $(median $v-bw) MiB/s, best $(best $v-bw) ($(all $v-bw))"
+	echo "BENCH pmem $v: init-labels+create-namespace, first after boot: median $(median_key $v-labels-first) us" \
+		"($(all $v-labels-first)); later rounds: median $(median_key $v-labels) us; guest random pool" \
+		"ready at $(median_key $v-crng 2) s of uptime, labels started at $(median_key $v-crng 3) s"
+	echo "BENCH pmem $v: 4k write+fsync: fsync median $(median_key $v-fsync 2) us, p99 $(median_key $v-fsync 3) us," \
+		"write median $(median_key $v-fsync-write) us; 4k write+fdatasync: fdatasync median" \
+		"$(median_key $v-fdatasync 2) us, p99 $(median_key $v-fdatasync 3) us; host disk flushes per guest" \
+		"fsync $(median_key $v-fsync-flushes), per fdatasync $(median_key $v-fdatasync-flushes)"
+	echo "BENCH pmem $v: DAX write bandwidth median $(median_key $v-bw) MiB/s, best $(best $v-bw) ($(all $v-bw))"
 done
-floor_p50=$(median host-4k-fdatasync 2)
-echo "BENCH pmem host floor, 4k write + fdatasync on the same ext4: median $floor_p50 us, p99 $(median host-4k-fdatasync 3) us" \
-	"(4k + fsync: $(median host-4k-fsync 2) / $(median host-4k-fsync 3) us; 64k + fdatasync:" \
-	"$(median host-64k-fdatasync 2) / $(median host-64k-fdatasync 3) us)"
-l_lab1=$(median lkvm-labels-first) s_lab1=$(median qemu-spapr-labels-first) n_lab1=$(median qemu-nvdimm-labels-first)
-l_lab=$(median lkvm-labels) s_lab=$(median qemu-spapr-labels) n_lab=$(median qemu-nvdimm-labels)
-l_fs=$(median lkvm-fsync 2) s_fs=$(median qemu-spapr-fsync 2) n_fs=$(median qemu-nvdimm-fsync 2)
-l_fds=$(median lkvm-fdatasync 2)
-l_bw=$(median lkvm-bw) s_bw=$(median qemu-spapr-bw) n_bw=$(median qemu-nvdimm-bw)
+floor_p50=$(median_key host-4k-fdatasync 2)
+echo "BENCH pmem host floor, 4k write + fdatasync on the same ext4: median $floor_p50 us, p99 $(median_key host-4k-fdatasync 3) us" \
+	"(4k + fsync: $(median_key host-4k-fsync 2) / $(median_key host-4k-fsync 3) us; 64k + fdatasync:" \
+	"$(median_key host-64k-fdatasync 2) / $(median_key host-64k-fdatasync 3) us)"
+l_lab1=$(median_key lkvm-labels-first) s_lab1=$(median_key qemu-spapr-labels-first) n_lab1=$(median_key qemu-nvdimm-labels-first)
+l_lab=$(median_key lkvm-labels) s_lab=$(median_key qemu-spapr-labels) n_lab=$(median_key qemu-nvdimm-labels)
+l_fs=$(median_key lkvm-fsync 2) s_fs=$(median_key qemu-spapr-fsync 2) n_fs=$(median_key qemu-nvdimm-fsync 2)
+l_fds=$(median_key lkvm-fdatasync 2)
+l_bw=$(median_key lkvm-bw) s_bw=$(median_key qemu-spapr-bw) n_bw=$(median_key qemu-nvdimm-bw)
 echo "BENCH pmem labels_ns_ratio_vs_qemu=$(ratio $l_lab1 $s_lab1) (first after boot, as the seed workflow runs it; target <= 0.8; vs plain nvdimm $(ratio $l_lab1 $n_lab1))"
 echo "BENCH pmem labels_ns_later_rounds_ratio_vs_qemu=$(ratio $l_lab $s_lab) (target <= 0.8; vs plain nvdimm $(ratio $l_lab $n_lab))"
 echo "BENCH pmem fsync_speedup_vs_qemu_spapr=$(ratio $s_fs $l_fs) (target >= 10)"
 echo "BENCH pmem fsync_ratio_vs_host_floor=$(ratio $l_fs $floor_p50) (target <= 1.5)"
 echo "BENCH pmem fsync_ratio_vs_qemu_nvdimm_not_durable=$(ratio $l_fs $n_fs)"
-echo "BENCH pmem fdatasync_ratio_vs_host_floor=$(ratio $l_fds $floor_p50) (vs host 64k + fdatasync $(ratio $l_fds $(median host-64k-fdatasync 2)))"
+echo "BENCH pmem fdatasync_ratio_vs_host_floor=$(ratio $l_fds $floor_p50) (vs host 64k + fdatasync $(ratio $l_fds $(median_key host-64k-fdatasync 2)))"
 echo "BENCH pmem bw_ratio_vs_qemu=$(ratio $l_bw $s_bw) (medians; target >= 0.95; best-of ratio $(ratio $(best lkvm-bw) $(best qemu-spapr-bw)); vs plain nvdimm $(ratio $l_bw $n_bw))"
 echo "== pmem benchmark took $(since $t_start)s"

@@ -5,13 +5,13 @@
 # memory the image's pages take (PSS: pages shared by n guests count 1/n).
 # disks: rootfs
 . /scenarios/lib.sh
+. /scenarios/bench-lib.sh
 runs=${BENCH_RUNS:-5}
 ram=536870912
 image=/tmp/rootfs.img
 rootfs_image $image || { echo "BENCH rootfs image missing"; exit 1; }
 guid=$(cat $image.uuid)
 size=$(stat -c %s $image)
-qemu_caps=cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
 params="console=hvc0 quiet panic=-1 lkvm.script=bench"
 
 pmem_boot() {
@@ -45,11 +45,6 @@ while [ $i -le $runs ]; do
 	i=$((i + 1))
 done
 
-median() {
-	sed -n "s/.*$1=\([-0-9.]*\).*/\1/p" "$2" | sort -n |
-		awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2];
-			else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
 ok=1
 for kind in pmem initrd qemu; do
 	eval "${kind}_wall=$(median wall_marker $kind.runs)"

@@ -25,22 +25,19 @@ int elf__inspect(struct elf_image *img, const void *data, size_t len);
 
 /*
  * Copy the segments into guest memory, zeroing bss; 0 or -EFAULT/-EIO.
- * With @fd (the file @img maps) the bytes are read() straight from the page
- * cache, which spares faulting in the file's pages first; -1 copies from
- * the mapping. (Copying into huge-page-backed RAM boots faster than mapping
- * the file's small pages into the guest: fewer guest page faults.)
+ * The bytes are read() from @fd, the file @img maps, straight from the page
+ * cache: that spares faulting in the file's pages first. (Copying into
+ * huge-page-backed RAM boots faster than mapping the file's small pages
+ * into the guest: fewer guest page faults.)
  */
 int elf__load(const struct elf_image *img, struct guest_mem *mem, int fd);
-
-/* Read exactly @len bytes at @off of @fd into @dst; false on error/EOF. */
-bool read_fully(int fd, void *dst, size_t len, uint64_t off);
 
 /*
  * Put the RTAS blob, the initrd and the device tree where p->map says and
  * return the FDT size. The map, guest memory and CPU facts must be set.
  */
-int boot__place(struct pseries *p, const void *initrd, size_t initrd_len,
-		int initrd_fd, const char *bootargs);
+int boot__place(struct pseries *p, int initrd_fd, size_t initrd_len,
+		const char *bootargs);
 
 /* Host CPU facts from /proc/cpuinfo text (timebase, clock); 0 or -EINVAL. */
 int cpuinfo__parse(const char *text, struct cpu_info *info);

@@ -34,6 +34,11 @@ int kvm_vm__configure_mmu(struct kvm_vm *vm, uint64_t flags,
 
 struct kvm_vcpu;
 
+/* 64-bit mode, machine checks on, MMU off, big-endian: how Linux expects
+ * to be entered, at boot and by RTAS start-cpu (its entry code switches
+ * itself to little-endian) */
+#define KVM_PPC_ENTRY_MSR 0x8000000000001000ULL
+
 /* What the run loop asks of the machine that owns the vCPUs. */
 struct kvm_vcpu_ops {
 	/* before each KVM_RUN: apply pending register changes; <0 stops */

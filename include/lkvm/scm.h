@@ -3,7 +3,6 @@
 #define LKVM_SCM_H
 
 #include <stdint.h>
-#include <time.h>
 
 #include "lkvm/nvdimm.h"
 
@@ -69,14 +68,5 @@ struct nvdimm *scm__find_nvdimm(struct pseries *p, uint64_t drc_index);
  * and diagnostics: the answer may be stale as soon as it is returned.
  */
 unsigned int scm__flush_waiters(const struct nvdimm *d);
-
-/* CLOCK_MONOTONIC in nanoseconds, the clock of attach_time_ns and flush_ns */
-static inline uint64_t scm__now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 #endif

@@ -34,6 +34,15 @@ int parse_size(const char *s, uint64_t *out);
 /* Parse a decimal unsigned integer in [min, max]; same return convention. */
 int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/* CLOCK_MONOTONIC in nanoseconds: the clock of every lkvm time stamp. */
+uint64_t lkvm__now_ns(void);
+
+/*
+ * Read exactly @len bytes at offset @off of @fd into @dst, through short
+ * reads and EINTR; false on an error or the end of the file.
+ */
+bool read_fully(int fd, void *dst, size_t len, uint64_t off);
+
 /* Format a size the way users write it ("2G", "2816M", "4097K", "12345"). */
 const char *format_size(uint64_t bytes, char *buf, size_t len);
 

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -15,6 +14,7 @@
 #include "lkvm/nvdimm-format.h"
 #include "lkvm/util.h"
 #include "nvdimm-format-layout.h"
+#include "scratch-fixture.h"
 
 #define SIZE	(256 * MiB)
 #define LABEL	(128 * KiB)
@@ -23,44 +23,6 @@
 #define GUID_B	"aabbccdd-eeff-4011-9233-445566778899"
 #define NS_A	"72f780cf-7d41-43b8-8bd8-cb940a1ed373"
 #define NS_B	"1b4e28ba-2fa1-4d2e-883f-0016d3cca427"
-
-struct scratch {
-	char dir[64];
-	char path[128];
-	char rec[160];
-};
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(p);
-}
-
-static int setup(void **state)
-{
-	struct scratch *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return -1;
-	strcpy(s->dir, "/tmp/lkvm-nvfmt-XXXXXX");
-	if (!mkdtemp(s->dir))
-		return -1;
-	snprintf(s->path, sizeof(s->path), "%s/pmem0", s->dir);
-	snprintf(s->rec, sizeof(s->rec), "%s.uuid", s->path);
-	*state = s;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct scratch *s = *state;
-
-	nftw(s->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(s);
-	return 0;
-}
 
 static int format(const char *path, const char *extra, const char *args,
 		  struct nvdimm_format_result *r)
@@ -350,7 +312,7 @@ static void test_file_rules(void **state)
 	assert_int_equal(format(s->path, "", NULL, &r), 0);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
 {

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <limits.h>
 #include <signal.h>
@@ -23,6 +22,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "scratch-fixture.h"
+
 #include "lkvm/config.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/util.h"
@@ -32,46 +33,6 @@
 #define WANT	(SIZE + LABEL)		/* 268566528 */
 #define UUID_A	"0f1e2d3c-4b5a-4697-8877-665544332211"
 #define UUID_B	"aabbccdd-eeff-4011-9233-445566778899"
-
-struct scratch {
-	char dir[64];
-	char path[128];		/* the backing */
-	char rec[160];		/* its GUID record */
-};
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(p);
-}
-
-static int setup(void **state)
-{
-	struct scratch *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return -1;
-	strcpy(s->dir, "/tmp/lkvm-nvdimm-XXXXXX");
-	if (!mkdtemp(s->dir))
-		return -1;
-	/* traversable, so the unprivileged child below can reach files */
-	chmod(s->dir, 0755);
-	snprintf(s->path, sizeof(s->path), "%s/pmem0", s->dir);
-	snprintf(s->rec, sizeof(s->rec), "%s.uuid", s->path);
-	*state = s;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct scratch *s = *state;
-
-	nftw(s->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(s);
-	return 0;
-}
 
 static void cfg_for(struct nvdimm_config *cfg, const char *path, const char *extra)
 {
@@ -659,7 +620,7 @@ static void test_configs_check(void **state)
 		assert_false(exists(cfgs[i].path));	/* checking creates nothing */
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 
 int main(void)
 {

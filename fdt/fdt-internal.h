@@ -90,6 +90,8 @@ static inline void fdtw_cells(struct fdt_writer *w, const char *name,
 
 /* Processor generation as named in the cpu nodes, or NULL if unsupported. */
 const char *fdt__cpu_generation(uint32_t pvr);
+/* ibm,mmu-pid-bits for a guest with @ram_size bytes of RAM */
+uint32_t fdt__mmu_pid_bits(uint64_t ram_size);
 
 /* The /cpus node with one child per vCPU (fdt/cpus.c). */
 void fdt__cpus(struct fdt_writer *w, const struct pseries *p);

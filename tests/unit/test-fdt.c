@@ -272,6 +272,8 @@ static void expect_cpu(const void *fdt, const char *path, uint32_t id)
 		{ path, "d-cache-size", .cell = 32 * KiB }, { path, "i-cache-size", .cell = 32 * KiB },
 		{ path, "ibm,slb-size", .cell = 32 }, { path, "ibm,vmx", .cell = 2 },
 		{ path, "ibm,dfp", .cell = 1 },
+		/* 768M of RAM holds at most 12288 64K PGDs: the 16-bit floor */
+		{ path, "ibm,mmu-pid-bits", .cell = 16 },
 	};
 	const uint8_t *pa;
 	unsigned int i;
@@ -294,6 +296,25 @@ static void expect_cpu(const void *fdt, const char *path, uint32_t id)
 	assert_int_equal(pa[40] & 0x80, 0x80);	/* radix */
 	assert_int_equal(pa[22] & 0x80, 0);	/* no TM */
 	assert_int_equal(pa[64] & 0x80, 0);	/* no DAWR1 */
+}
+
+/* The PID space (and the process table the guest zeroes) grows with RAM. */
+static void test_mmu_pid_bits_follow_ram(void **state)
+{
+	static const struct { uint64_t ram; uint32_t bits; } cases[] = {
+		{ 4 * GiB, 16 }, { 4 * GiB + 256 * MiB, 17 }, { 16 * GiB, 18 },
+		{ 64 * GiB, 20 }, { 1024 * GiB, 20 },	/* POWER9/10 stop at 20 */
+	};
+	struct vm *vm = *state;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(memmap__layout(&vm->p.map, cases[i].ram, 24 * MiB,
+						INITRD_SIZE), 0);
+		assert_true(build(vm, BOOTARGS, services, sizeof(vm->buf)) > 0);
+		assert_int_equal(u32(vm->buf, "/cpus/PowerPC,POWER9@0", "ibm,mmu-pid-bits"),
+				 cases[i].bits);
+	}
 }
 
 static void test_cpus(void **state)
@@ -390,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_header_memory_chosen),
 		cmocka_unit_test(test_simple_props),
 		cmocka_unit_test(test_cpus),
+		cmocka_unit_test_setup_teardown(test_mmu_pid_bits_follow_ram, setup, teardown),
 		cmocka_unit_test(test_other_machines),
 		cmocka_unit_test(test_too_small),
 		cmocka_unit_test(test_bad_machines),

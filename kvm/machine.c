@@ -10,11 +10,11 @@
 #include <sys/eventfd.h>
 #include <sys/random.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lkvm/boot.h"
 #include "lkvm/hcall.h"
+#include "lkvm/loader.h"
 #include "lkvm/machine.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/rtas.h"
@@ -22,40 +22,6 @@
 
 /* where secondary CPUs wait in the kernel until it releases them */
 #define SECONDARY_HOLD_PC 0x60
-
-int mapped_file__open(struct mapped_file *f, const char *path, const char *what)
-{
-	struct stat st;
-	int fd;
-
-	*f = (struct mapped_file){ .path = path, .fd = -1 };
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return lkvm__fail(-errno, "%s %s: %s", what, path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-		close(fd);
-		return lkvm__fail(-EINVAL, "%s %s: not a regular, non-empty file", what, path);
-	}
-	f->len = (size_t)st.st_size;
-	f->data = mmap(NULL, f->len, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (f->data == MAP_FAILED) {
-		f->data = NULL;
-		close(fd);
-		return lkvm__fail(-errno, "%s %s: cannot map: %s", what, path, strerror(errno));
-	}
-	f->fd = fd;
-	return 0;
-}
-
-void mapped_file__close(struct mapped_file *f)
-{
-	if (f->data)
-		munmap(f->data, f->len);
-	if (f->fd >= 0)
-		close(f->fd);
-	f->data = NULL;
-	f->fd = -1;
-}
 
 /* --- what handlers may ask of the core (struct pseries_ops) --- */
 
@@ -201,7 +167,7 @@ static int setup_ram(struct machine *m, uint64_t size)
 	ret = guest_mem__add(&m->p.mem, 0, size, m->ram, false);
 	if (ret)
 		return lkvm__fail(ret, "cannot register guest RAM");
-	return kvm_vm__add_memory(&m->vm, 0, size, m->ram, false);
+	return 0;
 }
 
 static int setup_cpus(struct machine *m, unsigned int nr)
@@ -281,14 +247,38 @@ static int read_cpuinfo(struct cpu_info *info)
 	return 0;
 }
 
+/* Everything that needs KVM: the VM, its memory slots, the vCPUs (whose PVR
+ * the device tree carries) and then RTAS and the device tree. */
+static int setup_kvm(struct machine *m, const struct vm_config *cfg,
+		     struct nvdimm *nvdimm, unsigned int nr_nvdimms)
+{
+	int ret;
+
+	ret = kvm_vm__create(&m->vm, "/dev/kvm");
+	if (ret)
+		return ret;
+	ret = kvm_vm__add_memory(&m->vm, 0, m->ram_size, m->ram, false);
+	if (ret)
+		return ret;
+	ret = setup_nvdimms(m, nvdimm, nr_nvdimms);
+	if (ret)
+		return ret;
+	ret = setup_cpus(m, cfg->nr_cpus);
+	if (ret)
+		return ret;
+	ret = boot__place(&m->p, cfg->params);
+	return ret < 0 ? ret : 0;
+}
+
 int machine__setup(struct machine *m, const struct vm_config *cfg,
 		   const struct mapped_file *kernel,
 		   const struct mapped_file *initrd, struct console *console,
 		   struct nvdimm *nvdimm, unsigned int nr_nvdimms)
 {
+	struct loader loader = { .nr_jobs = 0 };
 	struct elf_image img;
 	unsigned int i;
-	int ret, fdt_size;
+	int ret;
 
 	memset(m, 0, sizeof(*m));
 	pthread_mutex_init(&m->error_lock, NULL);
@@ -315,25 +305,27 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 		return ret;
 	m->p.has_rng_seed = getrandom(m->p.rng_seed, sizeof(m->p.rng_seed), GRND_NONBLOCK) ==
 			    (ssize_t)sizeof(m->p.rng_seed);
-	ret = kvm_vm__create(&m->vm, "/dev/kvm");
-	if (ret)
-		return ret;
 	ret = setup_ram(m, cfg->ram_size);
 	if (ret)
 		return ret;
-	ret = elf__load(&img, &m->p.mem, kernel->fd);
+	ret = elf__load(&img, &m->p.mem, kernel->fd, &loader);
+	if (!ret && initrd)
+		ret = boot__load_initrd(&m->p, initrd->fd, initrd->len, &loader);
 	if (ret)
 		return ret;
-	ret = setup_nvdimms(m, nvdimm, nr_nvdimms);
+	/*
+	 * Reading kernel and initrd is most of the set-up: the other CPUs
+	 * start on it now, this thread sets up KVM and then joins them.
+	 */
+	loader__start(&loader, loader__threads());
+	ret = setup_kvm(m, cfg, nvdimm, nr_nvdimms);
+	if (ret) {
+		loader__cancel(&loader);
+		return ret;
+	}
+	ret = loader__wait(&loader);
 	if (ret)
 		return ret;
-	ret = setup_cpus(m, cfg->nr_cpus);
-	if (ret)
-		return ret;
-	fdt_size = boot__place(&m->p, initrd ? initrd->fd : -1,
-			       initrd ? initrd->len : 0, cfg->params);
-	if (fdt_size < 0)
-		return fdt_size;
 
 	/* every CPU is running; secondaries spin in the kernel's hold loop,
 	 * which is where Linux on pseries expects thread 0 of each core */

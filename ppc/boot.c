@@ -6,12 +6,21 @@
 #include <string.h>
 
 #include "lkvm/boot.h"
+#include "lkvm/loader.h"
 #include "lkvm/fdt.h"
 #include "lkvm/rtas.h"
 #include "lkvm/util.h"
 
-int boot__place(struct pseries *p, int initrd_fd, size_t initrd_len,
-		const char *bootargs)
+int boot__load_initrd(struct pseries *p, int fd, size_t len, struct loader *l)
+{
+	void *dst = guest_mem__ptr(&p->mem, p->map.initrd.start, len, true);
+
+	if (!dst)
+		return lkvm__fail(-EFAULT, "initrd area outside guest memory");
+	return loader__add(l, "initrd", fd, 0, dst, len);
+}
+
+int boot__place(struct pseries *p, const char *bootargs)
 {
 	uint32_t *blob;
 	void *dst;
@@ -25,14 +34,6 @@ int boot__place(struct pseries *p, int initrd_fd, size_t initrd_len,
 	 * stub's instruction words are stored big-endian */
 	for (i = 0; i < ARRAY_SIZE(rtas_blob); i++)
 		blob[i] = htobe32(rtas_blob[i]);
-
-	if (initrd_len) {
-		dst = guest_mem__ptr(&p->mem, p->map.initrd.start, initrd_len, true);
-		if (!dst)
-			return lkvm__fail(-EFAULT, "initrd area outside guest memory");
-		if (!read_fully(initrd_fd, dst, initrd_len, 0))
-			return lkvm__fail(-EIO, "cannot read the initrd: %s", strerror(errno));
-	}
 
 	dst = guest_mem__ptr(&p->mem, p->map.fdt.start, p->map.fdt.size, true);
 	if (!dst)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "lkvm/boot.h"
+#include "lkvm/loader.h"
 #include "lkvm/util.h"
 
 /* vmlinux is linked at 0xc000000000000000 and runs from physical 0 */
@@ -104,7 +105,8 @@ int elf__inspect(struct elf_image *img, const void *data, size_t len)
 	return 0;
 }
 
-int elf__load(const struct elf_image *img, struct guest_mem *mem, int fd)
+int elf__load(const struct elf_image *img, struct guest_mem *mem, int fd,
+	      struct loader *l)
 {
 	struct elf_fields f;
 	unsigned int i, n;
@@ -123,8 +125,8 @@ int elf__load(const struct elf_image *img, struct guest_mem *mem, int fd)
 		if (!dst)
 			return lkvm__fail(-EFAULT, "kernel segment at 0x%llx does not fit in guest RAM",
 					  (unsigned long long)ph.p_paddr);
-		if (!read_fully(fd, dst, ph.p_filesz, ph.p_offset))
-			return lkvm__fail(-EIO, "cannot read the kernel: %s", strerror(errno));
+		if (loader__add(l, "kernel", fd, ph.p_offset, dst, ph.p_filesz))
+			return -E2BIG;
 		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
 	}
 	return 0;

@@ -23,21 +23,27 @@ struct elf_image {
  */
 int elf__inspect(struct elf_image *img, const void *data, size_t len);
 
-/*
- * Copy the segments into guest memory, zeroing bss; 0 or -EFAULT/-EIO.
- * The bytes are read() from @fd, the file @img maps, straight from the page
- * cache: that spares faulting in the file's pages first. (Copying into
- * huge-page-backed RAM boots faster than mapping the file's small pages
- * into the guest: fewer guest page faults.)
- */
-int elf__load(const struct elf_image *img, struct guest_mem *mem, int fd);
+struct loader;
 
 /*
- * Put the RTAS blob, the initrd and the device tree where p->map says and
- * return the FDT size. The map, guest memory and CPU facts must be set.
+ * Check that every segment fits in guest memory, zero its bss and queue
+ * reading its bytes from @fd (the file @img maps) on @l; 0 or -EFAULT.
+ * loader__run then read()s them straight from the page cache, which spares
+ * faulting in the file's pages first. (Copying into huge-page-backed RAM
+ * boots faster than mapping the file's small pages into the guest: fewer
+ * guest page faults.)
  */
-int boot__place(struct pseries *p, int initrd_fd, size_t initrd_len,
-		const char *bootargs);
+int elf__load(const struct elf_image *img, struct guest_mem *mem, int fd,
+	      struct loader *l);
+
+/* Queue reading the initrd (@len bytes of @fd) to where p->map puts it. */
+int boot__load_initrd(struct pseries *p, int fd, size_t len, struct loader *l);
+
+/*
+ * Put the RTAS blob and the device tree where p->map says and return the
+ * FDT size. The map, guest memory and CPU facts must be set.
+ */
+int boot__place(struct pseries *p, const char *bootargs);
 
 /* Host CPU facts from /proc/cpuinfo text (timebase, clock); 0 or -EINVAL. */
 int cpuinfo__parse(const char *text, struct cpu_info *info);

@@ -7,18 +7,8 @@
 #include "lkvm/config.h"
 #include "lkvm/console.h"
 #include "lkvm/kvm-vm.h"
+#include "lkvm/loader.h"
 #include "lkvm/pseries.h"
-
-/* A file mapped read-only into lkvm (kernel, initrd). */
-struct mapped_file {
-	const char *path;
-	int fd;		/* open while mapped: bulk data is read() from it */
-	void *data;
-	size_t len;
-};
-
-int mapped_file__open(struct mapped_file *f, const char *path, const char *what);
-void mapped_file__close(struct mapped_file *f);
 
 /* The pseries machine (ppc/) bound to a KVM-HV VM (kvm/). */
 struct machine {

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "lkvm/boot.h"
+#include "lkvm/loader.h"
 #include "lkvm/util.h"
 
 /* A little-endian ppc64 vmlinux in miniature: one PT_LOAD with bss. */
@@ -45,7 +46,7 @@ static void make_elf(struct mini_elf *e)
 	memset(e->text, 0xab, sizeof(e->text));
 }
 
-/* The image as a file: elf__load reads the segments through a descriptor. */
+/* The image as a file: the loader reads the segments through a descriptor. */
 static int elf_file(const struct mini_elf *e)
 {
 	FILE *f = tmpfile();
@@ -80,6 +81,7 @@ static void test_good_image(void **state)
 static void test_load_zeroes_bss(void **state)
 {
 	struct guest_mem mem = { 0 };
+	struct loader l = { .nr_jobs = 0 };
 	struct elf_image img;
 	struct mini_elf e;
 	uint8_t *ram = malloc(8192);
@@ -91,7 +93,10 @@ static void test_load_zeroes_bss(void **state)
 	make_elf(&e);
 	assert_int_equal(elf__inspect(&img, &e, sizeof(e)), 0);
 	fd = elf_file(&e);
-	assert_int_equal(elf__load(&img, &mem, fd), 0);
+	assert_int_equal(elf__load(&img, &mem, fd, &l), 0);
+	assert_int_equal(ram[64], 0);		/* bss zeroed at once... */
+	assert_int_equal(ram[0], 0x55);		/* ...the bytes wait for the loader */
+	assert_int_equal(loader__run(&l, 2), 0);
 	close(fd);
 	assert_int_equal(ram[0], 0xab);
 	assert_int_equal(ram[63], 0xab);
@@ -104,6 +109,7 @@ static void test_load_zeroes_bss(void **state)
 static void test_load_too_big_for_ram(void **state)
 {
 	struct guest_mem mem = { 0 };
+	struct loader l = { .nr_jobs = 0 };
 	struct elf_image img;
 	struct mini_elf e;
 	uint8_t ram[1024];
@@ -114,7 +120,8 @@ static void test_load_too_big_for_ram(void **state)
 	make_elf(&e);
 	assert_int_equal(elf__inspect(&img, &e, sizeof(e)), 0);
 	fd = elf_file(&e);
-	assert_int_equal(elf__load(&img, &mem, fd), -EFAULT);
+	assert_int_equal(elf__load(&img, &mem, fd, &l), -EFAULT);
+	assert_int_equal(l.nr_jobs, 0);
 	close(fd);
 }
 

@@ -22,8 +22,8 @@
  * and write-protects them again when writing them back, so the pages the
  * guest touched are always known dirty to the file. fdatasync() of the file
  * then writes back region and label area and the allocation metadata the
- * data needs; msync(MS_SYNC) would add nothing, as Linux implements it as
- * a data sync of the same file range.
+ * data needs; msync(MS_SYNC) of the whole mapping would add nothing, as
+ * Linux implements it as a data sync of the same file range.
  *
  * A writeback error is reported once per open file and the failed pages
  * are marked clean: a later fdatasync() could "succeed" with the data gone.
@@ -36,6 +36,27 @@ static int file_flush(struct nvdimm *d)
 	if (atomic_load(&d->flush_failed))
 		return -EIO;
 	if (!fdatasync(d->fd))
+		return 0;
+	err = errno;
+	atomic_store(&d->flush_failed, true);
+	return -err;
+}
+
+/*
+ * The label area alone: msync(MS_SYNC) of its range is a ranged data sync
+ * (its pages, the metadata they need, the disk cache). Unlike fdatasync it
+ * leaves the region's dirty pages to the guest's own flushes: writing them
+ * back here would write-protect pages the guest is busy writing (say, the
+ * memmap of a namespace it is creating) and make it fault them back in.
+ * The label starts at SIZE, a multiple of 256 MiB, so it is page-aligned.
+ */
+static int file_flush_labels(struct nvdimm *d)
+{
+	int err;
+
+	if (atomic_load(&d->flush_failed))
+		return -EIO;
+	if (!msync(d->label, d->cfg.label_size, MS_SYNC))
 		return 0;
 	err = errno;
 	atomic_store(&d->flush_failed, true);
@@ -61,9 +82,15 @@ static int ro_flush(struct nvdimm *d)
 	return 0;
 }
 
-const struct nvdimm_backing_ops nvdimm_file_ops = { .flush = file_flush };
-const struct nvdimm_backing_ops nvdimm_pmem_ops = { .flush = pmem_backing_flush };
-const struct nvdimm_backing_ops nvdimm_ro_ops = { .flush = ro_flush };
+const struct nvdimm_backing_ops nvdimm_file_ops = {
+	.flush = file_flush, .flush_labels = file_flush_labels,
+};
+const struct nvdimm_backing_ops nvdimm_pmem_ops = {
+	.flush = pmem_backing_flush, .flush_labels = pmem_backing_flush,
+};
+const struct nvdimm_backing_ops nvdimm_ro_ops = {
+	.flush = ro_flush, .flush_labels = ro_flush,
+};
 
 void nvdimm__unmap(struct nvdimm *d, void *map, uint64_t len)
 {

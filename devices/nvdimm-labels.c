@@ -4,9 +4,10 @@
  * write once the hcall returns, but Linux writes labels 8 bytes per hcall,
  * thousands per `ndctl init-labels`: one fdatasync each would take seconds.
  * So a thread per device waits until the guest has stopped writing labels
- * for LABEL_QUIET_NS and then makes the backing durable: a power cut can
- * only lose the last few milliseconds of label writes, never a finished
- * label update (the guest's own fsyncs flush everything as well).
+ * for LABEL_QUIET_NS and then makes the label area durable: a power cut
+ * can only lose the last few milliseconds of label writes, never a finished
+ * label update. (The region's data is the guest's own flushes' business:
+ * the guest's fsyncs flush everything, the labels too.)
  */
 #include <errno.h>
 #include <pthread.h>
@@ -60,7 +61,7 @@ static void *label_flusher(void *arg)
 		pthread_mutex_unlock(&f->lock);
 		/* a failure marks the device (health) and is seen by the guest's
 		 * next H_SCM_FLUSH, which fails from then on */
-		d->ops->flush(d);
+		d->ops->flush_labels(d);
 		pthread_mutex_lock(&f->lock);
 	}
 	pthread_mutex_unlock(&f->lock);

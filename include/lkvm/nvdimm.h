@@ -77,6 +77,8 @@ struct nvdimm;
 struct nvdimm_backing_ops {
 	/* make every byte written so far durable: 0 or negative errno */
 	int (*flush)(struct nvdimm *d);
+	/* the same for the label area only (the label flusher's job) */
+	int (*flush_labels)(struct nvdimm *d);
 };
 
 struct nvdimm {

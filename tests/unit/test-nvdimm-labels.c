@@ -20,7 +20,17 @@ static int counting_flush(struct nvdimm *d)
 	return 0;
 }
 
-static const struct nvdimm_backing_ops counting_ops = { .flush = counting_flush };
+static int whole_flush(struct nvdimm *d)
+{
+	(void)d;
+	fail_msg("the label flusher flushed the whole backing");
+	return 0;
+}
+
+/* the flusher makes the label area durable, and only that */
+static const struct nvdimm_backing_ops counting_ops = {
+	.flush = whole_flush, .flush_labels = counting_flush,
+};
 
 static void sleep_ms(long ms)
 {

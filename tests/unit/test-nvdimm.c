@@ -451,14 +451,19 @@ static void expect_bytes(int fd, off_t off, int val, size_t len)
  * the same number on every architecture). -1 where it is missing, as under
  * an older qemu-user.
  */
-static long long unwritten_pages(int fd)
+static long long unwritten_range(int fd, uint64_t off, uint64_t len)
 {
-	struct { uint64_t off, len; } range = { 0, 0 };	/* len 0: to the end */
+	struct { uint64_t off, len; } range = { off, len };	/* len 0: to the end */
 	struct { uint64_t cache, dirty, writeback, evicted, recent; } cs;
 
 	if (syscall(451, fd, &range, &cs, 0) < 0)
 		return -1;
 	return cs.dirty + cs.writeback;
+}
+
+static long long unwritten_pages(int fd)
+{
+	return unwritten_range(fd, 0, 0);
 }
 
 static void test_flush_reaches_file(void **state)
@@ -495,6 +500,36 @@ static void test_flush_reaches_file(void **state)
 	close(fd);
 }
 
+/* The label flusher's flush: the label area reaches the disk, the region's
+ * dirty pages stay for the guest's own flush. */
+static void test_label_flush_is_label_only(void **state)
+{
+	struct scratch *s = *state;
+	struct nvdimm d;
+	long long data_dirty;
+	int fd;
+
+	assert_int_equal(open_path(&d, s->path, ""), 0);
+	memset(d.data, 0x55, 4096);
+	memset(d.label, 0x66, LABEL);
+	assert_int_equal(d.ops->flush_labels(&d), 0);
+	assert_false(d.flush_failed);
+	data_dirty = unwritten_range(d.fd, 0, SIZE);
+	if (data_dirty >= 0) {
+		assert_int_equal(unwritten_range(d.fd, SIZE, LABEL), 0);
+		assert_true(data_dirty > 0);
+	}
+	fd = open(s->path, O_RDONLY);
+	assert_true(fd >= 0);
+	expect_bytes(fd, SIZE, 0x66, LABEL);
+	close(fd);
+	/* a failed flush sticks for the label flush too */
+	atomic_store(&d.flush_failed, true);
+	assert_int_equal(d.ops->flush_labels(&d), -EIO);
+	atomic_store(&d.flush_failed, false);
+	nvdimm__close(&d);
+}
+
 static int failing_flush(struct nvdimm *d)
 {
 	(void)d;
@@ -503,7 +538,9 @@ static int failing_flush(struct nvdimm *d)
 
 static void test_flush_failure_sticks(void **state)
 {
-	static const struct nvdimm_backing_ops bad_ops = { .flush = failing_flush };
+	static const struct nvdimm_backing_ops bad_ops = {
+		.flush = failing_flush, .flush_labels = failing_flush,
+	};
 	struct scratch *s = *state;
 	const struct nvdimm_backing_ops *real;
 	struct nvdimm d;
@@ -637,6 +674,7 @@ int main(void)
 		T(test_ro_private),
 		T(test_lock),
 		T(test_flush_reaches_file),
+		T(test_label_flush_is_label_only),
 		T(test_flush_failure_sticks),
 		T(test_close_idempotent),
 		T(test_allocation_failure),

@@ -130,7 +130,12 @@ $(TOBJ)/bench/vmmtime: bench/vmmtime.c | $(SYSROOT_DEP)
 	@echo "  CC      $@"
 	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -o $@ $<
 
-bench: lkvm $(TOBJ)/bench/vmmtime
+$(TOBJ)/bench/kvmwatch.so: bench/kvmwatch.c | $(SYSROOT_DEP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -shared -fPIC -o $@ $< -ldl -lpthread
+
+bench: lkvm $(TOBJ)/bench/vmmtime $(TOBJ)/bench/kvmwatch.so
 	$(Q)tools/ensure-deps.sh system
 	$(Q)guest-images/build-images.sh --bench
 	$(Q)bench/run.sh

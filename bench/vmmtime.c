@@ -4,7 +4,7 @@
  * long the guest kernel itself had been up by then, and the VMM's own
  * resident memory at that moment, not counting guest RAM.
  *
- *   vmmtime -m MARKER -r RAM_BYTES [-v] -- COMMAND [ARGS...]
+ *   vmmtime -m MARKER -r RAM_BYTES [-w KVMWATCH_SO] [-v] -- COMMAND [ARGS...]
  *
  * The marker line is expected to carry "uptime=SECONDS" (the guest's
  * /proc/uptime). Prints one line:
@@ -15,6 +15,19 @@
  * and the guest kernel's own early boot before it starts its clock), and
  * vmm_setup is the time until the VMM says "vCPUs started at monotonic T ms"
  * (lkvm --debug), -1 for a VMM that does not say.
+ *
+ * With -w, the VMM runs with kvmwatch.so preloaded (bench/kvmwatch.c), which
+ * sees, from the VMM's KVM exits, when the kernel proper started (the first
+ * KVM_RUN, or the last firmware client call), when it started its clock
+ * (its first RTAS get-time-of-day) and when it wrote the marker line. The
+ * line then adds
+ *   kernel_start=S clock_start=S preclock=S kernel_own=S vmm_overhead=S
+ * where preclock = clock_start - kernel_start is the kernel's boot before
+ * its clock starts, which /proc/uptime never shows; kernel_own is the
+ * kernel's whole boot, from its entry to writing the marker; and
+ * vmm_overhead = wall_marker - kernel_own is what the VMM and its firmware
+ * cost: their start-up, device set-up, the firmware's dialogue with the
+ * kernel, and the console's delivery of the marker. (-1: unknown.)
  */
 #include <errno.h>
 #include <signal.h>
@@ -37,13 +50,16 @@ static double now(void)
 
 /*
  * Sum Rss and Pss over the VMM's mappings, leaving out the one that holds
- * guest RAM: the largest mapping at least as big as the guest's RAM.
+ * guest RAM (the largest mapping at least as big as the guest's RAM) and
+ * those of the measuring kvmwatch.so.
  */
 static void memory_of(pid_t pid, uint64_t ram, long *rss_kb, long *pss_kb)
 {
 	char path[64], line[512];
 	long size = 0, rss = 0, pss = 0, big_size = 0, big_rss = 0, big_pss = 0;
 	long tot_rss = 0, tot_pss = 0, v;
+	unsigned long start, end;
+	bool ours = false;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
@@ -53,6 +69,12 @@ static void memory_of(pid_t pid, uint64_t ram, long *rss_kb, long *pss_kb)
 		return;
 	}
 	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {	/* a new mapping */
+			ours = strstr(line, "kvmwatch") != NULL;
+			continue;
+		}
+		if (ours)
+			continue;
 		if (sscanf(line, "Size: %ld kB", &v) == 1) {
 			size = v;
 		} else if (sscanf(line, "Rss: %ld kB", &v) == 1) {
@@ -75,7 +97,9 @@ static void memory_of(pid_t pid, uint64_t ram, long *rss_kb, long *pss_kb)
 
 int main(int argc, char **argv)
 {
-	const char *marker = NULL;
+	const char *marker = NULL, *watch = NULL;
+	char watch_out[64] = "";
+	double kstart = -1, clock_start = -1, preclock = -1, own = -1;
 	double t0, t_marker = -1, uptime = -1, setup = -1;
 	long rss = -1, pss = -1;
 	uint64_t ram = 0;
@@ -85,8 +109,10 @@ int main(int argc, char **argv)
 	pid_t pid;
 	FILE *out;
 
-	while ((opt = getopt(argc, argv, "+m:r:v")) != -1) {
-		if (opt == 'm')
+	while ((opt = getopt(argc, argv, "+m:r:w:v")) != -1) {
+		if (opt == 'w')
+			watch = optarg;
+		else if (opt == 'm')
 			marker = optarg;
 		else if (opt == 'r')
 			ram = strtoull(optarg, NULL, 0);
@@ -96,14 +122,23 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (!marker || optind >= argc) {
-		fprintf(stderr, "usage: vmmtime -m MARKER -r RAM_BYTES [-v] -- COMMAND...\n");
+		fprintf(stderr, "usage: vmmtime -m MARKER -r RAM_BYTES [-w KVMWATCH_SO] [-v] -- COMMAND...\n");
 		return 2;
 	}
 	if (pipe(pipefd))
 		return 1;
+	if (watch) {
+		snprintf(watch_out, sizeof(watch_out), "/tmp/kvmwatch.%d", (int)getpid());
+		unlink(watch_out);
+	}
 	t0 = now();
 	pid = fork();
 	if (pid == 0) {
+		if (watch) {
+			setenv("LD_PRELOAD", watch, 1);
+			setenv("KVMWATCH_MARKER", marker, 1);
+			setenv("KVMWATCH_OUT", watch_out, 1);
+		}
 		dup2(pipefd[1], STDOUT_FILENO);
 		dup2(pipefd[1], STDERR_FILENO);
 		close(pipefd[0]);
@@ -130,6 +165,26 @@ int main(int argc, char **argv)
 		memory_of(pid, ram, &rss, &pss);
 	}
 	waitpid(pid, &status, 0);
+	if (watch) {
+		double first_run = -1, fw_end = -1, clock = -1, mark = -1;
+		FILE *w = fopen(watch_out, "r");
+
+		if (w && fscanf(w, "first_run=%lf fw_end=%lf clock=%lf marker=%lf", &first_run,
+				&fw_end, &clock, &mark) == 4 && first_run > 0 && mark > 0) {
+			kstart = (fw_end > 0 ? fw_end : first_run) - t0;
+			own = mark - t0 - kstart;
+			if (clock > 0) {
+				clock_start = clock - t0;
+				preclock = clock_start - kstart;
+			}
+		}
+		if (w)
+			fclose(w);
+		unlink(watch_out);
+		printf("kernel_start=%.3f clock_start=%.3f preclock=%.3f kernel_own=%.3f "
+		       "vmm_overhead=%.3f ", kstart, clock_start, preclock, own,
+		       own >= 0 && t_marker >= 0 ? t_marker - own : -1);
+	}
 	printf("wall_marker=%.3f guest_uptime=%.3f overhead=%.3f vmm_setup=%.3f "
 	       "wall_exit=%.3f rss_kb=%ld pss_kb=%ld exit=%d\n", t_marker, uptime,
 	       t_marker >= 0 && uptime >= 0 ? t_marker - uptime : -1, setup,

@@ -165,6 +165,8 @@ if [ $bench = 1 ]; then
 	mkdir -p "$h/usr/share/qemu"
 	cp "$qemu/usr/share/qemu/vof.bin" "$qemu/usr/share/qemu/slof.bin" "$h/usr/share/qemu/"
 	cp "$top/build/target/bench/vmmtime" "$h/usr/bin/"
+	mkdir -p "$h/usr/lib/lkvm-bench"
+	cp "$top/build/target/bench/kvmwatch.so" "$h/usr/lib/lkvm-bench/"
 	cp -L "$userland/usr/bin/fio" "$h/usr/bin/fio"
 	install_elf "$userland" "$userland/usr/bin/fio" "$h"
 	for f in "$top/bench/host/"*.sh; do

@@ -14,8 +14,14 @@
  * A firmware-less VMM has no client calls: its kernel starts at first_run.
  * At the marker one line goes to $KVMWATCH_OUT:
  *   first_run=S fw_end=S clock=S marker=S
- * (-1 for what did not happen). The VMM is not changed in any way: the
- * wrapper only reads the exit the VMM is about to handle.
+ * (-1 for what did not happen).
+ * With $KVMWATCH_EXITS set it also times how long the VMM takes to serve
+ * each hcall exit (from KVM_RUN returning to the next KVM_RUN on that
+ * thread) and, after every console line holding $KVMWATCH_EXITS, prints
+ * what was served since the previous such line to stderr:
+ *   KVMWATCH exits hcalls=N vmm_us=AVG label_hcalls=N label_vmm_us=AVG
+ * (label: H_SCM_READ/WRITE_METADATA). The VMM is not changed in any way:
+ * the wrapper only reads the exit the VMM is about to handle.
  */
 #include <dlfcn.h>
 #include <endian.h>
@@ -32,6 +38,8 @@
 #include <linux/kvm.h>
 
 #define H_PUT_TERM_CHAR	0x58
+#define H_SCM_READ_METADATA	0x3e4
+#define H_SCM_WRITE_METADATA	0x3e8
 #define H_RTAS		0xf000
 #define H_VOF_CLIENT	0xf005
 #define MAX_SLOTS	64
@@ -47,6 +55,14 @@ static atomic_bool marker_seen;
 static char line[512];
 static size_t line_len;
 
+/* exit accounting: [0] every hcall, [1] label hcalls */
+static const char *exits_at;
+static uint64_t served[2];
+static double serve_s[2];
+static atomic_bool report_pending;
+static __thread int serving = -1;	/* 1 label hcall, 0 another, -1 none */
+static __thread double serving_since;
+
 static double now(void)
 {
 	struct timespec ts;
@@ -60,6 +76,8 @@ static void *(*real_mmap)(void *, size_t, int, int, int, off_t);
 
 static void resolve(void)
 {
+	if (!exits_at)
+		exits_at = getenv("KVMWATCH_EXITS") ? getenv("KVMWATCH_EXITS") : "";
 	if (!real_ioctl)
 		real_ioctl = (int (*)(int, unsigned long, void *))dlsym(RTLD_NEXT, "ioctl");
 	if (!real_mmap)
@@ -128,7 +146,7 @@ static void saw_console(const uint64_t *args)
 	FILE *f;
 
 	pthread_mutex_lock(&lock);
-	for (i = 0; i < len && !done; i++) {
+	for (i = 0; i < len; i++) {
 		char c = (char)(args[2 + i / 8] >> (56 - 8 * (i % 8)));
 
 		if (c != '\n' && c != '\r') {
@@ -138,7 +156,12 @@ static void saw_console(const uint64_t *args)
 		}
 		line[line_len] = '\0';
 		line_len = 0;
-		done = marker && strstr(line, marker) && !atomic_exchange(&marker_seen, true);
+		/* reported from the next KVM_RUN: the VMM has printed the line */
+		if (*exits_at && strstr(line, exits_at))
+			atomic_store(&report_pending, true);
+		if (!marker || !strstr(line, marker) || atomic_load(&marker_seen))
+			continue;
+		done = !atomic_exchange(&marker_seen, true);
 	}
 	pthread_mutex_unlock(&lock);
 	if (!done)
@@ -152,10 +175,42 @@ static void saw_console(const uint64_t *args)
 	fclose(f);
 }
 
+/* Book the hcall this thread has just served; report if a line asked. */
+static void served_one(void)
+{
+	double t = now();
+
+	pthread_mutex_lock(&lock);
+	if (serving >= 0) {
+		served[0]++;
+		serve_s[0] += t - serving_since;
+		if (serving) {
+			served[1]++;
+			serve_s[1] += t - serving_since;
+		}
+	}
+	if (atomic_exchange(&report_pending, false)) {
+		fprintf(stderr, "KVMWATCH exits hcalls=%llu vmm_us=%.1f label_hcalls=%llu "
+			"label_vmm_us=%.1f\n", (unsigned long long)served[0],
+			served[0] ? serve_s[0] * 1e6 / served[0] : 0,
+			(unsigned long long)served[1],
+			served[1] ? serve_s[1] * 1e6 / served[1] : 0);
+		served[0] = served[1] = 0;
+		serve_s[0] = serve_s[1] = 0;
+	}
+	pthread_mutex_unlock(&lock);
+	serving = -1;
+}
+
 static void saw_exit(struct kvm_run *run)
 {
 	if (!run || run->exit_reason != KVM_EXIT_PAPR_HCALL)
 		return;
+	if (*exits_at) {
+		serving = run->papr_hcall.nr == H_SCM_READ_METADATA ||
+			  run->papr_hcall.nr == H_SCM_WRITE_METADATA;
+		serving_since = now();
+	}
 	switch (run->papr_hcall.nr) {
 	case H_VOF_CLIENT:
 		fw_end = now();
@@ -164,7 +219,7 @@ static void saw_exit(struct kvm_run *run)
 		saw_rtas(run->papr_hcall.args[0]);
 		break;
 	case H_PUT_TERM_CHAR:
-		if (!atomic_load(&marker_seen))
+		if (*exits_at || !atomic_load(&marker_seen))
 			saw_console(run->papr_hcall.args);
 		break;
 	}
@@ -187,6 +242,8 @@ int ioctl(int fd, unsigned long req, ...)
 		double unset = -1;
 
 		atomic_compare_exchange_strong(&first_run, &unset, now());
+		if (*exits_at)
+			served_one();
 		ret = real_ioctl(fd, req, arg);
 		if (ret == 0)
 			saw_exit(run_of(fd));

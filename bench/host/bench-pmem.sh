@@ -114,15 +114,19 @@ fresh_backing() {
 	echo "== backing $backing ($bytes bytes) zeroed in $(since $t0)s"
 }
 
+# every VMM runs under kvmwatch.so, which times how long the VMM takes to
+# serve the hcalls of each label round (bench/kvmwatch.c)
+watch="env LD_PRELOAD=/usr/lib/lkvm-bench/kvmwatch.so KVMWATCH_EXITS=BENCH-GUEST"
+
 vmm_cmd() {
 	case $1 in
 	lkvm)
-		echo "$LKVM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD_FIO" -m 1G -c 1 \
+		echo $watch "$LKVM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD_FIO" -m 1G -c 1 \
 			--nvdimm "$backing,$size,$label,uuid=$uuid" ;;
 	qemu-spapr|qemu-nvdimm)
 		local dev=spapr-nvdimm
 		[ $1 = qemu-nvdimm ] && dev=nvdimm
-		echo qemu-system-ppc64 \
+		echo $watch qemu-system-ppc64 \
 			-M pseries,accel=kvm,x-vof=on,nvdimm=on,ic-mode=xics,kernel-irqchip=on,$qemu_caps \
 			-cpu host -smp 1 -m 1G,slots=4,maxmem=8G -display none -nodefaults \
 			-no-reboot -serial stdio -L /usr/share/qemu \
@@ -239,6 +243,16 @@ run_vmm() {
 				echo "$vmm-labels $v" >> results
 			fi
 		done
+	# the exits a round made: reported right after its line
+	tr -d '\r' < $log | awk -v v=$vmm '
+		/^BENCH-GUEST labels round=/ { round = 1; next }
+		round && /^KVMWATCH exits / {
+			for (i = 3; i <= NF; i++) { split($i, kv, "="); x[kv[1]] = kv[2] }
+			print v "-label-hcalls " x["label_hcalls"]
+			print v "-label-us " x["label_vmm_us"]
+			print v "-hcalls-us " x["vmm_us"]
+			round = 0
+		}' >> results
 	tr -d '\r' < $log | sed -n 's/^BENCH-GUEST bw .*mib_s=\([0-9.]*\).*/\1/p' |
 		while read -r v; do echo "$vmm-bw $v" >> results; done
 	tr -d '\r' < $log | sed -n 's/^BENCH-GUEST crng ready_at_s=\([0-9.]*\) labels_start_s=\([0-9.]*\).*/\1 \2/p' |
@@ -313,6 +327,8 @@ for v in $vmms; do
 	echo "BENCH pmem $v: init-labels+create-namespace, first after boot: median $(median_key $v-labels-first) us" \
 		"($(all $v-labels-first)); later rounds: median $(median_key $v-labels) us; guest random pool" \
 		"ready at $(median_key $v-crng 2) s of uptime, labels started at $(median_key $v-crng 3) s"
+	echo "BENCH pmem $v: a label round makes $(median_key $v-label-hcalls) label hcalls; the VMM serves" \
+		"one in $(median_key $v-label-us) us (median; every hcall of the round: $(median_key $v-hcalls-us) us)"
 	echo "BENCH pmem $v: 4k write+fsync: fsync median $(median_key $v-fsync 2) us, p99 $(median_key $v-fsync 3) us," \
 		"write median $(median_key $v-fsync-write) us; 4k write+fdatasync: fdatasync median" \
 		"$(median_key $v-fdatasync 2) us, p99 $(median_key $v-fdatasync 3) us; host disk flushes per guest" \

@@ -254,20 +254,11 @@ static int fdt_check(const struct pseries *p,
 	return fdt__pmem_check(p);
 }
 
-int fdt__build(const struct pseries *p, const char *bootargs,
-	       const struct rtas_service *services, void *buf, size_t size)
+/* One attempt at the whole tree in @room bytes of @buf: 0 or libfdt's error. */
+static int build_in(const struct pseries *p, const char *bootargs,
+		    const struct rtas_service *services, void *buf, int room)
 {
 	struct fdt_writer w = { .fdt = buf };
-	int room, ret;
-
-	if (!p || !buf)
-		return lkvm__fail(-EINVAL, "device tree: no machine or buffer");
-	ret = fdt_check(p, services);
-	if (ret)
-		return ret;
-
-	/* never build more than the guest has room for at map.fdt */
-	room = size < MEMMAP_FDT_MAX_SIZE ? (int)size : (int)MEMMAP_FDT_MAX_SIZE;
 
 	w.err = fdt_create(buf, room);
 	/* Linux reserves its tree and initrd itself, but not RTAS */
@@ -292,11 +283,38 @@ int fdt__build(const struct pseries *p, const char *bootargs,
 
 	if (!w.err)
 		w.err = fdt_finish(buf);
-	if (w.err == -FDT_ERR_NOSPACE)
+	return w.err;
+}
+
+/*
+ * libfdt clears the whole buffer it is given to write a tree into, so a
+ * tree of a few KiB is first tried in a small part of the room: clearing
+ * all of it would cost a megabyte of stores into fresh guest RAM.
+ */
+#define FDT_FIRST_TRY	(64 << 10)
+
+int fdt__build(const struct pseries *p, const char *bootargs,
+	       const struct rtas_service *services, void *buf, size_t size)
+{
+	int room, try, err;
+
+	if (!p || !buf)
+		return lkvm__fail(-EINVAL, "device tree: no machine or buffer");
+	err = fdt_check(p, services);
+	if (err)
+		return err;
+
+	/* never build more than the guest has room for at map.fdt */
+	room = size < MEMMAP_FDT_MAX_SIZE ? (int)size : (int)MEMMAP_FDT_MAX_SIZE;
+	try = room < FDT_FIRST_TRY ? room : FDT_FIRST_TRY;
+	while ((err = build_in(p, bootargs, services, buf, try)) == -FDT_ERR_NOSPACE &&
+	       try < room)
+		try = try > room / 2 ? room : try * 2;
+	if (err == -FDT_ERR_NOSPACE)
 		return lkvm__fail(-ENOSPC, "device tree does not fit in %d bytes",
 				  room);
-	if (w.err)
-		return lkvm__fail(-EINVAL, "device tree: %s", fdt_strerror(w.err));
+	if (err)
+		return lkvm__fail(-EINVAL, "device tree: %s", fdt_strerror(err));
 
 	/* must be one of the boot CPU's ibm,ppc-interrupt-server#s */
 	fdt_set_boot_cpuid_phys(buf, FDT_BOOT_CPU);

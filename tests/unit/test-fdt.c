@@ -367,6 +367,34 @@ static void test_too_small(void **state)
 	free(vm);
 }
 
+/*
+ * A small tree leaves the rest of the room as it was (libfdt clears all the
+ * room it is given: that would be a megabyte of guest RAM); a tree bigger
+ * than the first try still comes out whole.
+ */
+static void test_room_used_as_needed(void **state)
+{
+	struct vm *vm = new_vm(INITRD_SIZE);
+	size_t i;
+	int off;
+
+	(void)state;
+	memset(vm->buf, 0xaa, sizeof(vm->buf));
+	assert_true(build(vm, BOOTARGS, services, sizeof(vm->buf)) > 0);
+	assert_true(vm->size < (64 << 10));
+	for (i = 64 << 10; i < sizeof(vm->buf); i++)
+		if (vm->buf[i] != 0xaa)
+			fail_msg("byte %zu of the room was written", i);
+
+	vm->p.nr_cpus = LKVM_MAX_CPUS;	/* ~150 KiB of cpu nodes */
+	assert_true(build(vm, BOOTARGS, services, sizeof(vm->buf)) > (64 << 10));
+	assert_int_equal(fdt_check_header(vm->buf), 0);
+	off = node(vm->buf, "/cpus/PowerPC,POWER9@ff");
+	assert_int_equal(fdt32_to_cpu(*(const fdt32_t *)fdt_getprop(vm->buf, off, "reg", NULL)),
+			 LKVM_MAX_CPUS - 1);
+	free(vm);
+}
+
 /* Machines that would give the guest a wrong tree are refused. */
 static void test_bad_machines(void **state)
 {
@@ -414,6 +442,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mmu_pid_bits_follow_ram, setup, teardown),
 		cmocka_unit_test(test_other_machines),
 		cmocka_unit_test(test_too_small),
+		cmocka_unit_test(test_room_used_as_needed),
 		cmocka_unit_test(test_bad_machines),
 	};
 

@@ -247,13 +247,18 @@ static int read_cpuinfo(struct cpu_info *info)
 	return 0;
 }
 
-/* Everything that needs KVM: the VM, its memory slots, the vCPUs (whose PVR
- * the device tree carries) and then RTAS and the device tree. */
+/* Everything but the boot images: the host's facts, the VM, its memory
+ * slots, the vCPUs (whose PVR the device tree carries), RTAS and the tree. */
 static int setup_kvm(struct machine *m, const struct vm_config *cfg,
 		     struct nvdimm *nvdimm, unsigned int nr_nvdimms)
 {
 	int ret;
 
+	ret = read_cpuinfo(&m->p.cpu_info);
+	if (ret)
+		return ret;
+	m->p.has_rng_seed = getrandom(m->p.rng_seed, sizeof(m->p.rng_seed), GRND_NONBLOCK) ==
+			    (ssize_t)sizeof(m->p.rng_seed);
 	ret = kvm_vm__create(&m->vm, "/dev/kvm");
 	if (ret)
 		return ret;
@@ -300,11 +305,6 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 			     initrd ? initrd->len : 0);
 	if (ret)
 		return ret;
-	ret = read_cpuinfo(&m->p.cpu_info);
-	if (ret)
-		return ret;
-	m->p.has_rng_seed = getrandom(m->p.rng_seed, sizeof(m->p.rng_seed), GRND_NONBLOCK) ==
-			    (ssize_t)sizeof(m->p.rng_seed);
 	ret = setup_ram(m, cfg->ram_size);
 	if (ret)
 		return ret;

@@ -125,9 +125,10 @@ int elf__load(const struct elf_image *img, struct guest_mem *mem, int fd,
 		if (!dst)
 			return lkvm__fail(-EFAULT, "kernel segment at 0x%llx does not fit in guest RAM",
 					  (unsigned long long)ph.p_paddr);
-		if (loader__add(l, "kernel", fd, ph.p_offset, dst, ph.p_filesz))
+		if (loader__add(l, "kernel", fd, ph.p_offset, dst, ph.p_filesz) ||
+		    loader__add_zero(l, "kernel bss", dst + ph.p_filesz,
+				     ph.p_memsz - ph.p_filesz))
 			return -E2BIG;
-		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
 	}
 	return 0;
 }

@@ -32,6 +32,10 @@ static void read_chunk(struct loader *l, uint64_t chunk)
 		chunk -= job_chunks(&l->job[i++]);
 	pos = chunk * LOADER_CHUNK;
 	len = l->job[i].len - pos < LOADER_CHUNK ? l->job[i].len - pos : LOADER_CHUNK;
+	if (l->job[i].fd < 0) {
+		memset(l->job[i].dst + pos, 0, len);
+		return;
+	}
 	errno = 0;
 	if (read_fully(l->job[i].fd, l->job[i].dst + pos, len, l->job[i].off + pos))
 		return;
@@ -63,6 +67,11 @@ int loader__add(struct loader *l, const char *what, int fd, uint64_t off,
 	if (len)
 		l->job[l->nr_jobs++] = (struct load_job){ what, fd, off, len, dst };
 	return 0;
+}
+
+int loader__add_zero(struct loader *l, const char *what, void *dst, size_t len)
+{
+	return loader__add(l, what, -1, 0, dst, len);
 }
 
 void loader__start(struct loader *l, unsigned int threads)

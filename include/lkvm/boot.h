@@ -26,8 +26,8 @@ int elf__inspect(struct elf_image *img, const void *data, size_t len);
 struct loader;
 
 /*
- * Check that every segment fits in guest memory, zero its bss and queue
- * reading its bytes from @fd (the file @img maps) on @l; 0 or -EFAULT.
+ * Check that every segment fits in guest memory and queue reading its bytes
+ * from @fd (the file @img maps) and zeroing its bss on @l; 0 or -EFAULT.
  * loader__run then read()s them straight from the page cache, which spares
  * faulting in the file's pages first. (Copying into huge-page-backed RAM
  * boots faster than mapping the file's small pages into the guest: fewer

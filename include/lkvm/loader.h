@@ -23,7 +23,7 @@
 
 struct load_job {
 	const char *what;	/* "kernel", "initrd": named in errors */
-	int fd;
+	int fd;			/* -1: zero-fill (an ELF's bss) */
 	uint64_t off;
 	size_t len;
 	uint8_t *dst;
@@ -47,6 +47,8 @@ struct loader {
 /* Queue reading @len bytes at @off of @fd into @dst; -E2BIG if full. */
 int loader__add(struct loader *l, const char *what, int fd, uint64_t off,
 		void *dst, size_t len);
+/* Queue zeroing @len bytes at @dst. */
+int loader__add_zero(struct loader *l, const char *what, void *dst, size_t len);
 
 /*
  * Start reading every queued job: @threads - 1 helpers begin now (the

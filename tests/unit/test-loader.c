@@ -38,13 +38,17 @@ static void test_every_byte_lands(void **state)
 {
 	static const unsigned int threads[] = { 1, 2, 3, LOADER_MAX_THREADS + 5 };
 	uint8_t *want, *a = malloc(FILE_LEN + 2), *b = malloc(2 * MiB + 3);
+	uint8_t *z = malloc(5 * MiB + 2);
 	struct loader l = { .nr_jobs = 0 };
 	unsigned int t;
+	size_t i;
 	int fd = pattern_file(FILE_LEN, &want);
 
 	(void)state;
 	assert_non_null(a);
 	assert_non_null(b);
+	assert_non_null(z);
+	z[0] = z[5 * MiB + 1] = 0x11;
 	for (t = 0; t < ARRAY_SIZE(threads); t++) {
 		memset(a, 0xee, FILE_LEN + 2);
 		memset(b, 0xee, 2 * MiB + 3);
@@ -52,11 +56,19 @@ static void test_every_byte_lands(void **state)
 		/* an unaligned range, crossing a chunk boundary of the file */
 		assert_int_equal(loader__add(&l, "initrd", fd, 7, b + 1, 2 * MiB + 1), 0);
 		assert_int_equal(loader__add(&l, "empty", fd, 0, b, 0), 0);	/* ignored */
-		assert_int_equal(l.nr_jobs, 2);
+		/* a zero-fill over the file's bytes, 3 chunks' worth */
+		memset(z + 1, 0xee, 5 * MiB);
+		assert_int_equal(loader__add_zero(&l, "bss", z + 1, 5 * MiB), 0);
+		assert_int_equal(l.nr_jobs, 3);
 		assert_int_equal(loader__run(&l, threads[t]), 0);
 		assert_int_equal(l.nr_jobs, 0);
 		assert_memory_equal(a + 1, want, FILE_LEN);
 		assert_memory_equal(b + 1, want + 7, 2 * MiB + 1);
+		for (i = 0; i < 5 * MiB; i++)
+			if (z[1 + i])
+				fail_msg("byte %zu of the zero-fill is 0x%x", i, z[1 + i]);
+		assert_int_equal(z[0], 0x11);
+		assert_int_equal(z[5 * MiB + 1], 0x11);
 		/* nothing written outside the destinations */
 		assert_int_equal(a[0], 0xee);
 		assert_int_equal(a[FILE_LEN + 1], 0xee);
@@ -67,6 +79,7 @@ static void test_every_byte_lands(void **state)
 	free(want);
 	free(a);
 	free(b);
+	free(z);
 }
 
 static void test_short_file_is_named(void **state)
@@ -92,7 +105,8 @@ static void test_read_error_is_named(void **state)
 	uint8_t dst[64];
 
 	(void)state;
-	assert_int_equal(loader__add(&l, "kernel", -1, 0, dst, sizeof(dst)), 0);
+	/* no file is open as 1000 */
+	assert_int_equal(loader__add(&l, "kernel", 1000, 0, dst, sizeof(dst)), 0);
 	assert_int_equal(loader__run(&l, 1), -EIO);
 	assert_non_null(strstr(lkvm__last_error(), "kernel"));
 	assert_non_null(strstr(lkvm__last_error(), strerror(EBADF)));
@@ -129,7 +143,7 @@ static void test_start_wait_cancel(void **state)
 	assert_int_equal(l.nr_jobs, 0);
 
 	/* a cancelled load reports nothing and leaves the loader reusable */
-	assert_int_equal(loader__add(&l, "kernel", -1, 0, dst, FILE_LEN), 0);
+	assert_int_equal(loader__add(&l, "kernel", 1000, 0, dst, FILE_LEN), 0);
 	loader__start(&l, 3);
 	lkvm__fail(-EINVAL, "the set-up failed");
 	loader__cancel(&l);

@@ -27,19 +27,23 @@
  *
  * A writeback error is reported once per open file and the failed pages
  * are marked clean: a later fdatasync() could "succeed" with the data gone.
- * So the first failure sticks.
+ * So the first failure sticks, for both syncs below.
  */
-static int file_flush(struct nvdimm *d)
+static int sticky_result(struct nvdimm *d, int sync_ret)
 {
-	int err;
+	int err = errno;
 
-	if (atomic_load(&d->flush_failed))
-		return -EIO;
-	if (!fdatasync(d->fd))
+	if (!sync_ret)
 		return 0;
-	err = errno;
 	atomic_store(&d->flush_failed, true);
 	return -err;
+}
+
+static int file_flush(struct nvdimm *d)
+{
+	if (atomic_load(&d->flush_failed))
+		return -EIO;
+	return sticky_result(d, fdatasync(d->fd));
 }
 
 /*
@@ -52,15 +56,9 @@ static int file_flush(struct nvdimm *d)
  */
 static int file_flush_labels(struct nvdimm *d)
 {
-	int err;
-
 	if (atomic_load(&d->flush_failed))
 		return -EIO;
-	if (!msync(d->label, d->cfg.label_size, MS_SYNC))
-		return 0;
-	err = errno;
-	atomic_store(&d->flush_failed, true);
-	return -err;
+	return sticky_result(d, msync(d->label, d->cfg.label_size, MS_SYNC));
 }
 
 /*

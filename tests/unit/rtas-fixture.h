@@ -103,29 +103,7 @@ static inline int teardown(void **state)
 	return 0;
 }
 
-static inline uint8_t *host(struct fixture *f, uint64_t gpa)
-{
-	if (gpa >= RO_GPA)
-		return f->ro + (gpa - RO_GPA);
-	if (gpa >= RAM2_GPA)
-		return f->ram2 + (gpa - RAM2_GPA);
-	return f->ram + gpa;
-}
-
-/* Test-side writes go straight to host memory (read-only regions too). */
-static inline void put32(struct fixture *f, uint64_t gpa, uint32_t v)
-{
-	v = htobe32(v);
-	memcpy(host(f, gpa), &v, 4);
-}
-
-static inline uint32_t get32(struct fixture *f, uint64_t gpa)
-{
-	uint32_t v;
-
-	memcpy(&v, host(f, gpa), 4);
-	return be32toh(v);
-}
+#include "fixture-mem.h"
 
 /* Lay out an rtas_args at @gpa (only as much as fits) and run it. */
 static inline long rtas_at(struct fixture *f, uint64_t gpa, uint32_t tok,

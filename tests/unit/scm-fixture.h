@@ -169,41 +169,6 @@ static inline long hc(struct fixture *f, uint64_t nr, uint64_t *r, uint64_t a0,
 	return rc;
 }
 
-static inline uint8_t *host(struct fixture *f, uint64_t gpa)
-{
-	if (gpa >= RO_GPA)
-		return f->ro + (gpa - RO_GPA);
-	return f->ram + gpa;
-}
-
-static inline void put32(struct fixture *f, uint64_t gpa, uint32_t v)
-{
-	v = htobe32(v);
-	memcpy(host(f, gpa), &v, 4);
-}
-
-static inline uint32_t get32(struct fixture *f, uint64_t gpa)
-{
-	uint32_t v;
-
-	memcpy(&v, host(f, gpa), 4);
-	return be32toh(v);
-}
-
-static inline uint64_t get64(struct fixture *f, uint64_t gpa)
-{
-	uint64_t v;
-
-	memcpy(&v, host(f, gpa), 8);
-	return be64toh(v);
-}
-
-static inline uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
+#include "fixture-mem.h"
 
 #endif

@@ -13,20 +13,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "expect-error.h"
+
 #include "lkvm/nvdimm.h"
 #include "lkvm/util.h"
 
 #define UUID_A	"4d5e6f70-8192-4a3b-9c4d-5e6f70819203"
 #define UUID_AU	"4D5E6F70-8192-4A3B-9C4D-5E6F70819203"
-
-static void expect_error(int ret, const char *fragment)
-{
-	assert_true(ret < 0);
-	if (!strstr(lkvm__last_error(), fragment))
-		fail_msg("error '%s' does not mention '%s'", lkvm__last_error(),
-			 fragment);
-	assert_null(strchr(lkvm__last_error(), '\n'));	/* one line */
-}
 
 /* A bad value: refused, the message names @part (and @part2 if given). */
 static void bad(const char *arg, const char *part, const char *part2)

@@ -22,6 +22,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "expect-error.h"
+
 #include "scratch-fixture.h"
 
 #include "lkvm/config.h"
@@ -48,15 +50,6 @@ static int open_path(struct nvdimm *d, const char *path, const char *extra)
 
 	cfg_for(&cfg, path, extra);
 	return nvdimm__open(d, &cfg, 0);
-}
-
-static void expect_error(int ret, const char *fragment)
-{
-	assert_true(ret < 0);
-	if (!strstr(lkvm__last_error(), fragment))
-		fail_msg("error '%s' does not mention '%s'", lkvm__last_error(),
-			 fragment);
-	assert_null(strchr(lkvm__last_error(), '\n'));
 }
 
 static off_t file_size(const char *path)

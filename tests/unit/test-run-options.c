@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "expect-error.h"
+
 #include "lkvm/config.h"
 #include "lkvm/util.h"
 
@@ -68,15 +70,6 @@ static void test_help(void **state)
 	assert_int_equal(PARSE(&cfg, "--help"), RUN_OPTIONS_HELP);
 	assert_int_equal(PARSE(&cfg, "-k", "x", "-h"), RUN_OPTIONS_HELP);
 	assert_non_null(strstr(run_options__usage(), "--nvdimm"));
-}
-
-static void expect_error(int ret, const char *fragment)
-{
-	assert_true(ret < 0);
-	if (!strstr(lkvm__last_error(), fragment))
-		fail_msg("error '%s' does not mention '%s'", lkvm__last_error(),
-			 fragment);
-	assert_null(strchr(lkvm__last_error(), '\n'));	/* one line */
 }
 
 static void test_errors(void **state)

@@ -47,9 +47,9 @@ static int stats_setup(void **state)
 	setup(state);
 	f = *state;
 	/* device 0: a file attached 5.5 s ago; device 1: real pmem */
-	f->dev[0]->d.attach_time_ns = now_ns() - ATTACHED_SECS * 1000000000ULL -
+	f->dev[0]->d.attach_time_ns = lkvm__now_ns() - ATTACHED_SECS * 1000000000ULL -
 				      500000000ULL;
-	f->dev[1]->d.attach_time_ns = now_ns();
+	f->dev[1]->d.attach_time_ns = lkvm__now_ns();
 	f->dev[1]->d.is_pmem = true;
 	f->dev[1]->d.needs_flush_hcall = false;
 	return 0;

@@ -106,16 +106,25 @@ static const uint8_t *guest_ptr(uint64_t gpa, uint64_t len)
 	return p;
 }
 
+/* Every exit asks; a vCPU thread runs one vCPU, so it keeps the answer. */
 static struct kvm_run *run_of(int fd)
 {
+	static __thread struct kvm_run *cached;
+	static __thread int cached_fd = -1;
 	struct kvm_run *run = NULL;
 	unsigned int i;
 
+	if (fd == cached_fd)
+		return cached;
 	pthread_mutex_lock(&lock);
 	for (i = 0; i < MAX_VCPUS; i++)
 		if (vcpus[i].run && vcpus[i].fd == fd)
 			run = vcpus[i].run;
 	pthread_mutex_unlock(&lock);
+	if (run) {
+		cached = run;
+		cached_fd = fd;
+	}
 	return run;
 }
 

@@ -169,7 +169,7 @@ if [ $bench = 1 ]; then
 	cp "$top/build/target/bench/kvmwatch.so" "$h/usr/lib/lkvm-bench/"
 	cp -L "$userland/usr/bin/fio" "$h/usr/bin/fio"
 	install_elf "$userland" "$userland/usr/bin/fio" "$h"
-	for f in "$top/bench/host/"*.sh; do
+	for f in "$top/bench/host/"*.sh "$top/tests/system/guest/fio-lib.sh"; do
 		cp "$f" "$h/scenarios/$(basename "$f")"
 	done
 	make_cpio "$h" "$out.tmp/host-bench.cpio"

@@ -33,6 +33,7 @@ uuid=01c682d5-483f-4906-9c4f-6be4638b4519
 params="console=hvc0 quiet panic=-1 lkvm.script=bench-pmem-guest"
 params="$params bench.rounds=$rounds bench.secs=$secs bench.bw_mb=$bw_mb bench.bw_reps=$bw_reps"
 . /scenarios/bench-lib.sh
+. /scenarios/fio-lib.sh	# fio_pct, the guest script's parser too
 
 now() { awk '{print $1; exit}' /proc/uptime; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
@@ -51,28 +52,6 @@ mount | grep " $data "
 # disk_stat: vda's writes, KiB written and cache flushes so far
 disk_stat() {
 	awk '$3 == "vda" {printf "%d %d %d\n", $8, $10 / 2, $19}' /proc/diskstats
-}
-
-# fio_pct FILE SECTION: "P50 P99" in microseconds (as the guest script)
-fio_pct() {
-	awk -v sec="$2" '
-	got == 1 {
-		line = $0
-		gsub(/[^0-9a-z.,=]/, "", line)
-		n = split(line, kv, ",")
-		for (i = 1; i <= n; i++) {
-			split(kv[i], p, "=")
-			if (p[1] ~ /^50(\.0*)?th$/) p50 = p[2]
-			if (p[1] ~ /^99(\.0*)?th$/) p99 = p[2]
-		}
-		got = 2
-	}
-	$1 == sec && $2 == "percentiles" { unit = $3; got = 1 }
-	END {
-		m = unit ~ /nsec/ ? 0.001 : (unit ~ /msec/ ? 1000 : 1)
-		if (p50 == "" || p99 == "") print "-1 -1"
-		else printf "%.1f %.1f\n", p50 * m, p99 * m
-	}' "$1"
 }
 
 # floor PASS: the host's own 4k write + fdatasync on the backing's file
@@ -118,11 +97,13 @@ fresh_backing() {
 # serve the hcalls of each label round (bench/kvmwatch.c)
 watch="env LD_PRELOAD=/usr/lib/lkvm-bench/kvmwatch.so KVMWATCH_EXITS=BENCH-GUEST"
 
+# vmm_cmd VMM: its command line, ending in the option that takes the
+# kernel parameters (-p for lkvm, -append for QEMU)
 vmm_cmd() {
 	case $1 in
 	lkvm)
 		echo $watch "$LKVM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD_FIO" -m 1G -c 1 \
-			--nvdimm "$backing,$size,$label,uuid=$uuid" ;;
+			--nvdimm "$backing,$size,$label,uuid=$uuid" -p ;;
 	qemu-spapr|qemu-nvdimm)
 		local dev=spapr-nvdimm
 		[ $1 = qemu-nvdimm ] && dev=nvdimm
@@ -132,7 +113,8 @@ vmm_cmd() {
 			-no-reboot -serial stdio -L /usr/share/qemu \
 			-kernel "$GUEST_KERNEL" -initrd "$GUEST_INITRD_FIO" \
 			-object memory-backend-file,id=mem1,share=on,mem-path=$backing,size=$bytes \
-			-device $dev,id=nvdimm1,memdev=mem1,label-size=$label,uuid=$uuid ;;
+			-device $dev,id=nvdimm1,memdev=mem1,label-size=$label,uuid=$uuid \
+			-append ;;
 	esac
 }
 
@@ -202,11 +184,7 @@ run_vmm() {
 	: > states
 	t0=$(now)
 	# the command line is built word by word: no path here has spaces
-	if [ $vmm = lkvm ]; then
-		$(vmm_cmd $vmm) -p "$params" < /dev/null > $log 2>&1 &
-	else
-		$(vmm_cmd $vmm) -append "$params" < /dev/null > $log 2>&1 &
-	fi
+	$(vmm_cmd $vmm) "$params" < /dev/null > $log 2>&1 &
 	pid=$!
 	while kill -0 $pid 2>/dev/null && [ $i -lt 3000 ]; do
 		n=$(grep -c '^BENCH-GUEST mark ' $log)
@@ -279,11 +257,7 @@ warm_up() {
 	w="console=hvc0 quiet panic=-1 lkvm.script=bench-pmem-guest bench.rounds=1"
 	w="$w bench.secs=1 bench.bw_mb=16 bench.bw_reps=1"
 	fresh_backing
-	if [ $vmm = lkvm ]; then
-		timeout 300 $(vmm_cmd $vmm) -p "$w" < /dev/null > $log 2>&1
-	else
-		timeout 300 $(vmm_cmd $vmm) -append "$w" < /dev/null > $log 2>&1
-	fi
+	timeout 300 $(vmm_cmd $vmm) "$w" < /dev/null > $log 2>&1
 	tr -d '\r' < $log | grep -q '^BENCH-GUEST done' || { tail -20 $log; fail "$vmm warm-up"; }
 	echo "== $vmm warm-up run done"
 }

@@ -9,6 +9,8 @@
 # the kernel command line: bench.rounds=N bench.secs=N (each latency run)
 # bench.bw_mb=N bench.bw_reps=N
 
+. /guest-tests/fio-lib.sh	# fio_pct, the host bench's parser too
+
 rounds=3 secs=5 bw_mb=256 bw_reps=3
 for word in $(cat /proc/cmdline); do
 	case "$word" in
@@ -69,29 +71,6 @@ q mount -o dax "$dev" /mnt || fail mount
 t2=$(now_us)
 mount | grep -q "on /mnt type xfs .*dax=always" || fail not-dax
 echo "BENCH-GUEST fs mkfs_us=$((t1 - t0)) mount_us=$((t2 - t1))"
-
-# fio_pct FILE SECTION: "P50 P99" in microseconds from fio's "SECTION
-# percentiles (unit):" block (SECTION clat or sync)
-fio_pct() {
-	awk -v sec="$2" '
-	got == 1 {
-		line = $0
-		gsub(/[^0-9a-z.,=]/, "", line)
-		n = split(line, kv, ",")
-		for (i = 1; i <= n; i++) {
-			split(kv[i], p, "=")
-			if (p[1] ~ /^50(\.0*)?th$/) p50 = p[2]
-			if (p[1] ~ /^99(\.0*)?th$/) p99 = p[2]
-		}
-		got = 2
-	}
-	$1 == sec && $2 == "percentiles" { unit = $3; got = 1 }
-	END {
-		m = unit ~ /nsec/ ? 0.001 : (unit ~ /msec/ ? 1000 : 1)
-		if (p50 == "" || p99 == "") print "-1 -1"
-		else printf "%.1f %.1f\n", p50 * m, p99 * m
-	}' "$1"
-}
 
 # fio_bw FILE: the WRITE bandwidth of the run status line, in MiB/s
 fio_bw() {

@@ -57,7 +57,7 @@ TARGET_TESTS     := $(TEST_SRCS:tests/unit/%.c=$(TOBJ)/tests/%)
 HOST_TESTS       := $(TEST_SRCS:tests/unit/%.c=$(HOBJ)/tests/%)
 
 .PHONY: all unit unit-native unit-target system check demo bench deps clean \
-        kernel images
+        kernel images bench-images fresh-check
 .SECONDARY:
 all: lkvm
 
@@ -125,6 +125,10 @@ check:
 demo: images
 	$(Q)tools/demo.sh
 
+# make demo and make check in a new minimal Debian 12 root (docs/testing.md)
+fresh-check:
+	$(Q)tools/fresh-check.sh
+
 $(TOBJ)/bench/vmmtime: bench/vmmtime.c | $(SYSROOT_DEP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
@@ -135,9 +139,13 @@ $(TOBJ)/bench/kvmwatch.so: bench/kvmwatch.c | $(SYSROOT_DEP)
 	@echo "  CC      $@"
 	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -shared -fPIC -o $@ $< -ldl -lpthread
 
-bench: lkvm $(TOBJ)/bench/vmmtime $(TOBJ)/bench/kvmwatch.so
+# the images plus host-bench.cpio (QEMU and the measuring tools beside
+# lkvm), for the benchmarks and power-cut's QEMU comparison
+bench-images: lkvm $(TOBJ)/bench/vmmtime $(TOBJ)/bench/kvmwatch.so
 	$(Q)tools/ensure-deps.sh system
 	$(Q)guest-images/build-images.sh --bench
+
+bench: bench-images
 	$(Q)bench/run.sh
 
 clean:

@@ -14,7 +14,13 @@ shift
 # instead of letting QEMU warn about each of them
 machine=pseries,cap-nested-hv=on,x-vof=on,cap-cfpc=broken,cap-sbbc=broken
 machine=$machine,cap-ibs=broken,cap-ccf-assist=off
+# -nodefaults: the host gets only what it uses (the spapr-vty console on
+# stdio, with QEMU's monitor multiplexed on it as -nographic would give).
+# QEMU's default devices need files from Recommends that a fresh machine
+# does not have (the VGA card's ROM is in seabios); the scenarios add the
+# disks they need themselves.
 exec qemu-system-ppc64 -M "$machine" -accel tcg,thread=multi -cpu POWER9 \
-	-smp 2 -m "${LKVM_HOST_MEM:-8G}" -nographic -no-reboot \
+	-smp 2 -m "${LKVM_HOST_MEM:-8G}" -nodefaults -nographic -serial mon:stdio \
+	-no-reboot \
 	-kernel "$images/vmlinux" -initrd "$images/${LKVM_HOST_IMAGE:-host.cpio}" \
 	-append "console=hvc0 quiet panic=-1 lkvm.scenario=$scenario ${LKVM_HOST_PARAMS:-}" "$@"

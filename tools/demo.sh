@@ -9,6 +9,7 @@ echo "== booting the emulated POWER9 host (qemu-system-ppc64, TCG, nested KVM-HV
 # the kernels' own log lines
 timeout -s KILL 300 "$top/guest-images/emulated-host.sh" demo < /dev/null |
 	tee "$top/build/demo.log" | tr -d '\r' |
-	grep --line-buffered -v -e '^\[ *[0-9]*\.[0-9]*\]' -e '^Linux ppc64le$' -e '^#1 SMP'
+	grep --line-buffered -v -e '^\[ *[0-9]*\.[0-9]*\]' -e '^Linux ppc64le$' -e '^#1 SMP' \
+	-e '^LKVM-HOST-UP'
 echo "(full console: build/demo.log)"
 grep -q 'LKVM-SCENARIO demo rc=0' "$top/build/demo.log"

@@ -48,6 +48,25 @@ boot_host() {
 		< /dev/null) > "$log" 2>&1
 }
 
+# why_no_result LOG RC SECS TIMEOUT WHAT: the failure line of a run that
+# printed no result. Only a run that lasted its whole timeout and was
+# killed hung; anything else exited by itself, and its last line says why.
+why_no_result() {
+	local log=$1 rc=$2 secs=$3 t=$4 what=$5 last
+	if [ "$rc" = 137 ] && [ "${secs%.*}" -ge $((t - 1)) ]; then
+		echo "no result within ${t}s (hung)"
+		return
+	fi
+	last=$(tr -d '\r' < "$log" | grep -v '^[[:space:]]*$' | tail -n 1)
+	# the host's /init says LKVM-HOST-UP first: without it the emulated
+	# host never got as far as running the scenario
+	if [ "$what" = host ] && ! tr -d '\r' < "$log" | grep -q '^LKVM-HOST-UP'; then
+		echo "the emulated host exited with code $rc at start: ${last:-no output}"
+	else
+		echo "the $what exited with code $rc before printing a result: ${last:-no output}"
+	fi
+}
+
 run_native() {
 	local name=$1 t=$2 log=$3
 	(cd "$(mktemp -d)" && LKVM=$top/lkvm GUEST_KERNEL=$images/vmlinux \
@@ -67,17 +86,21 @@ for name in "$@"; do
 	fi
 	t=$(timeout_of "$name")
 	start=$(date +%s.%N)
+	what=host
 	if [ -f "$here/$name.x86" ] && [ "${LKVM_HOST:-emulated}" = native ]; then
 		echo "SKIP $name (needs the emulated host)"
 		continue
 	elif [ -f "$here/$name.x86" ]; then
+		what="x86 driver"
 		(TOP=$top IMAGES=$images SCENARIO=$name timeout -s KILL "$t" \
 			bash "$here/$name.x86" < /dev/null) > "$log" 2>&1
 	elif [ "${LKVM_HOST:-emulated}" = native ]; then
+		what=scenario
 		run_native "$name" "$t" "$log"
 	else
 		boot_host "$name" "$t" "$log"
 	fi
+	rc=$?
 	secs=$(echo "$(date +%s.%N) - $start" | bc)
 	secs=$(printf '%.1f' "$secs")
 	result=$(tr -d '\r' < "$log" | sed -n "s/^LKVM-SCENARIO $name rc=\([0-9]*\).*/\1/p" | tail -1)
@@ -86,7 +109,7 @@ for name in "$@"; do
 		passed=$((passed + 1))
 	else
 		if [ -z "$result" ]; then
-			why="no result within ${t}s (hung or crashed)"
+			why=$(why_no_result "$log" "$rc" "$secs" "$t" "$what")
 		else
 			why="exit code $result"
 		fi

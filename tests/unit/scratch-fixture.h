@@ -34,7 +34,9 @@ static inline int scratch_setup(void **state)
 
 	if (!s)
 		return -1;
-	strcpy(s->dir, "/tmp/lkvm-test-XXXXXX");
+	/* /var/tmp, not /tmp: backings are meant to be on a disk, and /tmp
+	 * is a tmpfs on many machines */
+	strcpy(s->dir, "/var/tmp/lkvm-test-XXXXXX");
 	if (!mkdtemp(s->dir))
 		return -1;
 	/* traversable, so that an unprivileged child process reaches files */

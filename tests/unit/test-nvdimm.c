@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -442,13 +444,17 @@ static void expect_bytes(int fd, off_t off, int val, size_t len)
 /*
  * Dirty and under-writeback pages of a file, from cachestat(2) (Linux 6.5;
  * the same number on every architecture). -1 where it is missing, as under
- * an older qemu-user.
+ * an older qemu-user, and where the file lives in memory (tmpfs, ramfs):
+ * such pages are never dirty for writeback, so there is nothing to measure.
  */
 static long long unwritten_range(int fd, uint64_t off, uint64_t len)
 {
 	struct { uint64_t off, len; } range = { off, len };	/* len 0: to the end */
 	struct { uint64_t cache, dirty, writeback, evicted, recent; } cs;
+	struct statfs fs;
 
+	if (fstatfs(fd, &fs) < 0 || fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC)
+		return -1;
 	if (syscall(451, fd, &range, &cs, 0) < 0)
 		return -1;
 	return cs.dirty + cs.writeback;

@@ -140,7 +140,10 @@ static int boot_once(struct session *s, const struct vm_config *cfg,
 		fprintf(stderr, "lkvm: guest set up in %.1f ms, vCPUs started at monotonic %.3f ms\r\n",
 			now_ms() - start, now_ms());
 	*why = serve(s);
+	/* a vCPU waiting on a stalled terminal must not hold the stop */
+	console__set_stopping(&s->console, true);
 	machine__stop(&s->m, *why);
+	console__set_stopping(&s->console, false);
 	*why = atomic_load(&s->m.p.exit_request);
 	if (*why == PSERIES_FAILED)
 		ret = lkvm__fail(-EIO, "%s", s->m.error[0] ? s->m.error : "guest failed");
@@ -222,6 +225,13 @@ int cmd_run(int argc, char **argv)
 	/* before any thread exists (vNVDIMM label flushers, vCPUs), so that
 	 * every thread inherits the mask and signals reach the signalfd */
 	mallopt(M_ARENA_MAX, 1);	/* one arena: per-thread ones take huge pages */
+	/*
+	 * A reader of our output that goes away, or a file size limit, must
+	 * turn into a failed write (EPIPE, EFBIG), never into a death that
+	 * skips the vNVDIMMs' final flush.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 	s.sig_fd = block_signals(&sigs);
 	if (s.sig_fd < 0) {
 		fprintf(stderr, "lkvm run: cannot set up signal handling\n");

@@ -6,6 +6,9 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -79,14 +82,39 @@ size_t console__take(struct console *c, uint8_t *buf, size_t max)
 	return n;
 }
 
+void console__set_stopping(struct console *c, bool stopping)
+{
+	atomic_store(&c->stopping, stopping);
+}
+
 void console__write(struct console *c, const uint8_t *buf, size_t len)
 {
+	struct pollfd out;
 	ssize_t n;
+	int ready;
 
-	if (!c)
+	/* no console, or no terminal: poll() would skip a negative fd */
+	if (!c || c->out_fd < 0)
 		return;
+	out.fd = c->out_fd;
+	out.events = POLLOUT;
 	while (len) {
-		n = write(c->out_fd, buf, len);
+		/*
+		 * A stalled reader (a full pipe, a terminal paused with
+		 * Ctrl-S) holds the vCPU here, as a real console would; but
+		 * it must not hold a stop. write() is only entered once
+		 * poll() says there is room, with no more than fits, and the
+		 * stop flag is looked at at least every CONSOLE_STALL_MS.
+		 */
+		if (atomic_load(&c->stopping))
+			return;
+		ready = poll(&out, 1, CONSOLE_STALL_MS);
+		if (ready == 0 || (ready < 0 && errno == EINTR))
+			continue;
+		if (ready < 0)
+			return;
+		/* room for PIPE_BUF bytes at least, when poll() says so */
+		n = write(c->out_fd, buf, len < PIPE_BUF ? len : PIPE_BUF);
 		if (n < 0 && errno == EINTR)
 			continue;
 		/*

@@ -125,10 +125,35 @@ int kvm_vcpu__connect_xics(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	return 0;
 }
 
+/*
+ * A vCPU parked by stop-self left KVM_RUN on that hcall, and KVM writes
+ * the hcall's result into r3 and its arguments into r4-r12 at the start
+ * of the next KVM_RUN, over whatever KVM_SET_REGS put there (Linux
+ * kvm_arch_vcpu_ioctl_run, hcall_needed). A KVM_RUN with immediate_exit
+ * set does that write and returns -EINTR without entering the guest, so
+ * the entry state of start-cpu set afterwards is the one the CPU starts
+ * with.
+ */
+static int complete_pending_hcall(struct kvm_vcpu *vcpu)
+{
+	int ret = 0;
+
+	if (!vcpu->hcall_pending)
+		return 0;
+	vcpu->run->immediate_exit = 1;
+	if (ioctl(vcpu->fd, KVM_RUN, 0) == 0 || (errno != EINTR && errno != EAGAIN))
+		ret = lkvm__fail(-EIO, "vCPU %u: cannot complete its stop-self call",
+				 vcpu->id);
+	vcpu->run->immediate_exit = 0;
+	vcpu->hcall_pending = false;
+	return ret;
+}
+
 /* Park a stopped vCPU until start-cpu or the end of the VM. */
 static int wait_for_start(struct kvm_vcpu *vcpu)
 {
 	uint64_t pc, r3;
+	int ret;
 
 	pthread_mutex_lock(&vcpu->lock);
 	while (!vcpu->start_pending && !vcpu->ops->stopping(vcpu->ctx))
@@ -139,6 +164,9 @@ static int wait_for_start(struct kvm_vcpu *vcpu)
 	pthread_mutex_unlock(&vcpu->lock);
 	if (vcpu->ops->stopping(vcpu->ctx))
 		return 1;
+	ret = complete_pending_hcall(vcpu);
+	if (ret)
+		return ret;
 	/* start-cpu enters with the MMU off, 64-bit, as the boot CPU does */
 	return kvm_vcpu__set_entry(vcpu, pc, KVM_PPC_ENTRY_MSR, r3, 0, 0);
 }
@@ -147,6 +175,7 @@ static int handle_exit(struct kvm_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 
+	vcpu->hcall_pending = run->exit_reason == KVM_EXIT_PAPR_HCALL;
 	switch (run->exit_reason) {
 	case KVM_EXIT_PAPR_HCALL:
 		run->papr_hcall.ret = vcpu->ops->hcall(vcpu->ctx, vcpu,
@@ -178,6 +207,7 @@ static void *vcpu_thread(void *arg)
 		ret = vcpu->ops->before_run(vcpu->ctx, vcpu);
 		if (ret)
 			break;
+		vcpu->hcall_pending = false;	/* every KVM_RUN completes it */
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				vcpu->run->immediate_exit = 0;

@@ -12,8 +12,9 @@ else
 	build="make gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross mmdebstrap
 	       debian-archive-keyring ca-certificates"
 	unit="$build gcc libc6-dev libcmocka-dev libfdt-dev libpmem-dev qemu-user"
+	# gcc and libc6-dev: the kernel's build builds its own host tools
 	system="$build qemu-system-ppc qemu-utils qemu-user e2fsprogs linux-source-6.1 cpio flex bison bc
-		libssl-dev libelf-dev xz-utils patch binutils-powerpc64le-linux-gnu"
+		libssl-dev libelf-dev xz-utils patch binutils-powerpc64le-linux-gnu gcc libc6-dev"
 fi
 
 case "${1:-all}" in

@@ -3,6 +3,7 @@
 #define LKVM_CONSOLE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,7 +23,11 @@ struct console {
 	uint8_t in[CONSOLE_INPUT_SIZE];
 	size_t in_head, in_len;
 	bool escape_pending;
+	_Atomic bool stopping;	/* the VM stops: drop output, never wait */
 };
+
+/* How often a writer held by a stalled reader looks for a stop. */
+#define CONSOLE_STALL_MS 50
 
 void console__init(struct console *c, int out_fd);
 
@@ -37,10 +42,14 @@ bool console__input(struct console *c, const uint8_t *buf, size_t len);
 size_t console__take(struct console *c, uint8_t *buf, size_t max);
 
 /*
- * Write guest output to out_fd, all of it despite EINTR and short writes.
+ * Write guest output to out_fd, all of it despite EINTR and short writes,
+ * waiting for a stalled reader, but never once the console is stopping.
  * Errors are dropped: they are the host's problem, not the guest's. A NULL
  * @c discards the bytes.
  */
 void console__write(struct console *c, const uint8_t *buf, size_t len);
+
+/* While @stopping, output is dropped and a writer waiting for room leaves. */
+void console__set_stopping(struct console *c, bool stopping);
 
 #endif

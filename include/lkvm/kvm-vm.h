@@ -67,6 +67,8 @@ struct kvm_vcpu {
 	pthread_cond_t wake;
 	bool start_pending;
 	uint64_t start_pc, start_r3;
+	/* it left KVM_RUN on an hcall whose result KVM has yet to write back */
+	bool hcall_pending;
 
 	unsigned int ile_gen;	/* last LPCR[ILE] generation applied */
 	const struct kvm_vcpu_ops *ops;

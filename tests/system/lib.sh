@@ -36,10 +36,13 @@ finish() {
 
 # run_guest LOG SCRIPT [lkvm run options...]: boot the test guest running
 # guest-side SCRIPT (tests/system/guest/SCRIPT.sh); console into LOG;
-# returns lkvm's exit code. INITRD=... picks another guest image.
+# returns lkvm's exit code. INITRD=... picks another guest image;
+# GUEST_TIMEOUT=S kills lkvm after S seconds (exit code 137), so that a
+# scenario can still show what a hung guest printed.
 run_guest() {
 	local log=$1 script=$2
 	shift 2
+	${GUEST_TIMEOUT:+timeout -s KILL "$GUEST_TIMEOUT"} \
 	"$LKVM" run -k "$GUEST_KERNEL" -i "${INITRD:-$GUEST_INITRD}" \
 		-p "console=hvc0 quiet panic=-1 lkvm.script=$script" "$@" \
 		< /dev/null > "$log" 2>&1

@@ -67,6 +67,7 @@ struct session {
 	int sig_fd;
 	bool stdin_open;
 	int signalled;	/* the signal that stopped us, or 0 */
+	char panic_msg[PSERIES_PANIC_MSG_MAX];	/* the last guest panic's */
 };
 
 /* Serve stdin and signals until the machine asks to stop. */
@@ -147,6 +148,8 @@ static int boot_once(struct session *s, const struct vm_config *cfg,
 	*why = atomic_load(&s->m.p.exit_request);
 	if (*why == PSERIES_FAILED)
 		ret = lkvm__fail(-EIO, "%s", s->m.error[0] ? s->m.error : "guest failed");
+	if (*why == PSERIES_PANIC)
+		memcpy(s->panic_msg, s->m.p.panic_msg, sizeof(s->panic_msg));
 	if (cfg->debug && s->m.p.unknown_hcalls)
 		fprintf(stderr, "lkvm: %llu unhandled hcalls\r\n",
 			(unsigned long long)s->m.p.unknown_hcalls);
@@ -253,7 +256,12 @@ int cmd_run(int argc, char **argv)
 
 	for (;;) {
 		ret = boot_once(&s, &cfg, &why);
-		if (ret || why != PSERIES_REBOOT || cfg.no_reboot)
+		if (ret || cfg.no_reboot)
+			break;
+		if (why == PSERIES_PANIC && cfg.reboot_on_panic)
+			fprintf(stderr, "lkvm: guest panicked (%s): restarting it\r\n",
+				s.panic_msg);
+		else if (why != PSERIES_REBOOT)
 			break;
 	}
 	terminal_restore();
@@ -262,6 +270,10 @@ int cmd_run(int argc, char **argv)
 	if (ret) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		return why == PSERIES_RUNNING ? EXIT_SETUP : EXIT_GUEST;
+	}
+	if (why == PSERIES_PANIC) {
+		fprintf(stderr, "lkvm run: guest panicked: %s\n", s.panic_msg);
+		return EXIT_GUEST;
 	}
 	code = 0;	/* power-off, Ctrl-A x, or a reboot with --no-reboot */
 	if (why == PSERIES_USER_STOP && s.signalled) {

@@ -14,6 +14,7 @@ enum {
 	OPT_NO_REBOOT,
 	OPT_NVDIMM,
 	OPT_ROOTFS_PMEM,
+	OPT_ON_PANIC,
 };
 
 static const struct option long_options[] = {
@@ -27,6 +28,7 @@ static const struct option long_options[] = {
 	{ "rootfs-pmem", required_argument, NULL, OPT_ROOTFS_PMEM },
 	{ "debug", no_argument, NULL, OPT_DEBUG },
 	{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
+	{ "on-panic", required_argument, NULL, OPT_ON_PANIC },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -51,6 +53,9 @@ const char *run_options__usage(void)
 	       "                        boot with / on IMAGE, a read-only pmem root file system\n"
 	       "                        image (lkvm nvdimm format + ext4/XFS); no initrd needed\n"
 	       "      --no-reboot       exit when the guest reboots instead of restarting it\n"
+	       "      --on-panic stop|reboot\n"
+	       "                        when the guest kernel panics (RTAS ibm,os-term): stop\n"
+	       "                        with exit code 4 (default), or restart the guest\n"
 	       "      --debug           report unhandled hypercalls and RTAS calls\n"
 	       "  -h, --help            this text\n"
 	       "\n"
@@ -125,6 +130,13 @@ static int parse_one(int opt, const char *arg, struct vm_config *cfg)
 	case OPT_NO_REBOOT:
 		cfg->no_reboot = true;
 		return 0;
+	case OPT_ON_PANIC:
+		if (!strcmp(arg, "stop") || !strcmp(arg, "reboot")) {
+			cfg->reboot_on_panic = arg[0] == 'r';
+			return 0;
+		}
+		return lkvm__fail(-EINVAL, "--on-panic: '%s' is not stop or reboot",
+				  arg);
 	}
 	return -EINVAL;
 }

@@ -161,6 +161,8 @@ static void fdt_rtas(struct fdt_writer *w, const struct pseries *p,
 	/* rtasd gives up without it; 1, the slowest rate, has it call
 	 * event-scan every 30 s (each time on the next CPU) */
 	fdtw_u32(w, "rtas-event-scan-rate", 1);
+	/* ibm,os-term returns to the caller: Linux then calls it on panic */
+	fdtw_prop(w, "ibm,extended-os-term", NULL, 0);
 	/*
 	 * No ibm,associativity-reference-points: Linux looks for them here,
 	 * and without them runs with NUMA off (see fdt/pmem.c).

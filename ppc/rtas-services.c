@@ -6,12 +6,14 @@
  * through the rtas syscall) may pass anything.
  */
 #include <stdatomic.h>
+#include <string.h>
 #include <time.h>
 
 #include "lkvm/console.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
 #include "lkvm/rtas.h"
+#include "lkvm/util.h"
 
 /* query-cpu-stopped-state answers */
 #define QCSS_STOPPED		0
@@ -264,6 +266,41 @@ static void rtas_check_exception(struct pseries *p, unsigned int cpu,
 }
 
 /*
+ * args: the guest address of the panic message (Linux: "OS panic: ...",
+ * NUL-terminated, in a 2 KiB buffer). The kernel calls this from its panic
+ * path because /rtas says ibm,extended-os-term: the call returns, and the
+ * core stops the VM or restarts it (--on-panic). The message is only
+ * copied, escaped, as far as guest memory goes.
+ */
+static void rtas_os_term(struct pseries *p, unsigned int cpu, uint32_t nargs,
+			 const uint32_t *args, uint32_t nret, uint32_t *rets)
+{
+	char raw[PSERIES_PANIC_MSG_MAX];
+	const char *msg;
+	uint64_t len;
+
+	(void)cpu;
+	if (!rtas_counts(nargs, 1, nret, 1, rets))
+		return;
+	/* the longest readable prefix up to the copy's size */
+	for (len = sizeof(raw) - 1; len; len--) {
+		msg = guest_mem__ptr(&p->mem, args[0], len, false);
+		if (msg)
+			break;
+	}
+	memset(raw, 0, sizeof(raw));
+	if (len)
+		memcpy(raw, msg, len);
+	pthread_mutex_lock(&p->report_lock);
+	if (!p->panic_msg[0])
+		str_escape(p->panic_msg, sizeof(p->panic_msg),
+			   len ? raw : "(message outside guest memory)", sizeof(raw));
+	pthread_mutex_unlock(&p->report_lock);
+	rets[0] = RTAS_OUT_SUCCESS;
+	pseries__request_exit(p, PSERIES_PANIC);
+}
+
+/*
  * Tokens are ours to choose; 0x2000 up keeps them clear of small numbers a
  * confused guest might pass. New services (the DRC ones for SCM hot-plug)
  * take the next free token.
@@ -279,6 +316,7 @@ const struct rtas_service rtas_services[] = {
 	{ "stop-self",			0x2007, rtas_stop_self },
 	{ "event-scan",			0x2008, rtas_event_scan },
 	{ "check-exception",		0x2009, rtas_check_exception },
+	{ "ibm,os-term",		0x200e, rtas_os_term },
 	/* the in-kernel XICS runs these once the core defines their tokens */
 	{ "ibm,set-xive",		0x200a, NULL },
 	{ "ibm,get-xive",		0x200b, NULL },

@@ -11,12 +11,26 @@
 # Ends with "fresh-check: N passed, N failed" (make check's count, plus one
 # for make demo). Full log: build/fresh-check.log. Needs root.
 # FRESH_TARGETS="unit-native" runs other make targets instead.
+# --if-changed (CI): only when a file that decides dependencies or images
+# changed since the last full pass.
 # FRESH_ROOT=DIR puts the root elsewhere (default /var/tmp/lkvm-fresh; it
 # takes about 10 GB while running and is removed afterwards unless
 # FRESH_KEEP=1).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/guest-images/lib.sh"
+
+# What decides a new machine's packages and images: when these are as
+# they were at the last passing full run (recorded in tools/fresh-check.passed,
+# committed), --if-changed has nothing to prove.
+inputs=$(cd "$top" && git ls-files tools/ensure-deps.sh tools/fresh-check.sh guest-images \
+	Makefile tests/system/run.sh bench/run.sh .ci/run | sort)
+key=$(cd "$top" && cache_key $inputs)
+record=$top/tools/fresh-check.passed
+if [ "${1:-}" = --if-changed ] && grep -qx "$key" "$record" 2>/dev/null; then
+	echo "fresh-check: skipped, dependency and image files as at the last pass ($key)"
+	exit 0
+fi
 
 [ "$(id -u)" = 0 ] || fail "needs root (chroot and mounts)"
 [ "$(uname -m)" = x86_64 ] || fail "checks the x86_64 set-up only"
@@ -115,6 +129,10 @@ for target in $targets; do
 	passed=$((passed + p)) failed=$((failed + f))
 done
 [ "${FRESH_KEEP:-0}" = 1 ] || remove_root
+if [ "$failed" = 0 ] && [ "$targets" = "demo check" ]; then
+	echo "$key" > "$record"
+	log "passed: key $key recorded in ${record#$top/} (commit it)"
+fi
 echo "fresh-check took $(($(date +%s) - start)) s"
 echo "fresh-check: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -16,7 +16,8 @@ int lkvm__fail(int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	memcpy(last_error, msg, sizeof(last_error));
+	/* one line, whatever the user or the guest put into the arguments */
+	str_escape(last_error, sizeof(last_error), msg, sizeof(msg));
 	return err < 0 ? err : -err;
 }
 

@@ -25,6 +25,7 @@ struct vm_config {
 	unsigned int nr_cpus;
 	bool debug;
 	bool no_reboot;
+	bool reboot_on_panic;	/* --on-panic=reboot */
 	unsigned int nr_nvdimms;
 	struct nvdimm_config nvdimm[LKVM_MAX_NVDIMMS];
 };

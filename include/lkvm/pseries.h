@@ -33,7 +33,11 @@ enum pseries_exit {
 	PSERIES_REBOOT,		/* guest asked to reboot */
 	PSERIES_FAILED,		/* the VMM hit an error */
 	PSERIES_USER_STOP,	/* the user quit (Ctrl-A x) or sent a signal */
+	PSERIES_PANIC,		/* the guest kernel panicked (ibm,os-term) */
 };
+
+/* What lkvm keeps of a panicking guest's ibm,os-term message. */
+#define PSERIES_PANIC_MSG_MAX 160
 
 enum pseries_cpu_state {
 	CPU_STOPPED = 0,	/* RTAS "stopped" state: not in KVM_RUN */
@@ -94,6 +98,9 @@ struct pseries {
 
 	_Atomic int exit_request;	/* enum pseries_exit */
 	struct pseries_cpu cpu[LKVM_MAX_CPUS];
+
+	/* ibm,os-term's message, control characters escaped (set once) */
+	char panic_msg[PSERIES_PANIC_MSG_MAX];
 
 	/* set-time-of-day moves the guest's clock by this many seconds */
 	_Atomic int64_t rtc_offset;

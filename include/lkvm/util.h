@@ -43,6 +43,14 @@ uint64_t lkvm__now_ns(void);
  */
 bool read_fully(int fd, void *dst, size_t len, uint64_t off);
 
+/*
+ * Copy at most @len bytes of @src (less at a NUL) into @dst as one printable
+ * line: newline, return and tab become \n \r \t, every other byte outside
+ * printable ASCII becomes \xNN. Stops where the next character would not
+ * fit in @size with the terminating NUL. Returns the length written.
+ */
+size_t str_escape(char *dst, size_t size, const char *src, size_t len);
+
 /* Format a size the way users write it ("2G", "2816M", "4097K", "12345"). */
 const char *format_size(uint64_t bytes, char *buf, size_t len);
 

@@ -160,6 +160,50 @@ static void test_power_off_and_reboot(void **state)
 	assert_int_equal(f->core.exits, 2);
 }
 
+/* ibm,os-term: the panic message is kept escaped, and the VM stops */
+static void test_os_term(void **state)
+{
+	struct fixture *f = *state;
+	static const char msg[] = "OS panic: sysrq\ntriggered \x1b[2J crash";
+	uint32_t args[1] = { 0x4000 }, rets[1];
+
+	memcpy(f->ram + 0x4000, msg, sizeof(msg));
+	/* wrong counts: refused, nothing stops */
+	rtas(f, token("ibm,os-term"), 0, args, 1, rets);
+	assert_int_equal(rets[0], PARAM_ERROR);
+	assert_int_equal(f->p.exit_request, PSERIES_RUNNING);
+	assert_int_equal(f->p.panic_msg[0], 0);
+
+	rtas(f, token("ibm,os-term"), 1, args, 1, rets);
+	assert_int_equal(rets[0], 0);
+	assert_int_equal(f->p.exit_request, PSERIES_PANIC);
+	assert_int_equal(f->core.exits, 1);
+	assert_string_equal(f->p.panic_msg, "OS panic: sysrq\\ntriggered \\x1b[2J crash");
+
+	/* a message at the end of guest memory: only what is there is read;
+	 * the first panic's message stays */
+	f->p.exit_request = PSERIES_RUNNING;
+	memset(f->ram2 + RAM_SIZE - 4, 'z', 4);
+	args[0] = (uint32_t)(RAM2_GPA + RAM_SIZE - 4);
+	rtas(f, token("ibm,os-term"), 1, args, 1, rets);
+	assert_int_equal(rets[0], 0);
+	assert_int_equal(f->p.exit_request, PSERIES_PANIC);
+	assert_string_equal(f->p.panic_msg, "OS panic: sysrq\\ntriggered \\x1b[2J crash");
+	f->p.panic_msg[0] = 0;
+	f->p.exit_request = PSERIES_RUNNING;
+	rtas(f, token("ibm,os-term"), 1, args, 1, rets);
+	assert_string_equal(f->p.panic_msg, "zzzz");
+
+	/* nowhere at all: still a panic, with a placeholder */
+	f->p.panic_msg[0] = 0;
+	f->p.exit_request = PSERIES_RUNNING;
+	args[0] = 0xfffffff0;
+	rtas(f, token("ibm,os-term"), 1, args, 1, rets);
+	assert_int_equal(rets[0], 0);
+	assert_int_equal(f->p.exit_request, PSERIES_PANIC);
+	assert_string_equal(f->p.panic_msg, "(message outside guest memory)");
+}
+
 static uint32_t query(struct fixture *f, uint32_t id, uint32_t *status)
 {
 	uint32_t rets[2];
@@ -249,6 +293,7 @@ int main(void)
 		T(test_get_time_of_day),
 		T(test_set_time_of_day),
 		T(test_power_off_and_reboot),
+		T(test_os_term),
 		T(test_cpu_start_stop),
 		T(test_cpu_bad_ids_and_counts),
 	};

@@ -90,8 +90,10 @@ long h_scm_read_metadata(struct pseries *p, unsigned int cpu, uint64_t *args)
 		return H_P3;
 	if (!in_label(d, off, len))
 		return H_P2;
+	pthread_mutex_lock(&d->label_lock);
 	for (i = 0; i < len; i++)
 		val = val << 8 | d->label[off + i];
+	pthread_mutex_unlock(&d->label_lock);
 	args[0] = val;
 	atomic_fetch_add(&d->label_reads, 1);
 	return H_SUCCESS;
@@ -124,8 +126,10 @@ long h_scm_write_metadata(struct pseries *p, unsigned int cpu, uint64_t *args)
 	if (d->cfg.readonly)
 		return H_P2;
 
+	pthread_mutex_lock(&d->label_lock);
 	for (i = len; i-- > 0; val >>= 8)
 		d->label[off + i] = val & 0xff;
+	pthread_mutex_unlock(&d->label_lock);
 	/*
 	 * On real persistent memory stores are durable once out of the CPU
 	 * caches, and the guest will not flush (there is no flush hcall for

@@ -84,6 +84,8 @@ static const struct scm_stat scm_stats[] = {
 };
 
 #define NR_SCM_STATS	ARRAY_SIZE(scm_stats)
+_Static_assert(SCM_STATS_MAX_REQUEST >= 4 * NR_SCM_STATS,
+	       "a request may name every statistic a few times");
 
 static unsigned int nr_reported(const struct nvdimm *d)
 {
@@ -168,7 +170,8 @@ static long stats_some(const struct nvdimm *d, uint8_t *buf, uint64_t size,
 	uint8_t id[SCM_STAT_ID_LEN];
 	uint32_t i;
 
-	if (size - SCM_STATS_HDR_SIZE < (uint64_t)n * SCM_STATS_ENTRY_SIZE)
+	if (n > SCM_STATS_MAX_REQUEST ||
+	    size - SCM_STATS_HDR_SIZE < (uint64_t)n * SCM_STATS_ENTRY_SIZE)
 		return H_P3;
 	for (i = 0; i < n; i++, e += SCM_STATS_ENTRY_SIZE) {
 		const struct scm_stat *s;

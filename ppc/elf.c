@@ -73,8 +73,8 @@ static int fields(const struct elf_image *img, struct elf_fields *f)
 
 int elf__inspect(struct elf_image *img, const void *data, size_t len)
 {
-	struct elf_fields f;
-	unsigned int i, n, loads = 0;
+	struct elf_fields f = { .le = true };
+	unsigned int i, n;
 	Elf64_Phdr ph;
 	int ret;
 
@@ -95,9 +95,15 @@ int elf__inspect(struct elf_image *img, const void *data, size_t len)
 			return lkvm__fail(-ENOEXEC, "ELF segment %u wraps around", i);
 		if (ph.p_paddr + ph.p_memsz > img->load_end)
 			img->load_end = ph.p_paddr + ph.p_memsz;
-		loads++;
+		if (img->nr_segs == ELF_MAX_SEGMENTS)
+			return lkvm__fail(-ENOEXEC, "ELF file has more than %d loadable segments",
+					  ELF_MAX_SEGMENTS);
+		img->seg[img->nr_segs++] = (struct elf_segment){
+			.offset = ph.p_offset, .paddr = ph.p_paddr,
+			.filesz = ph.p_filesz, .memsz = ph.p_memsz,
+		};
 	}
-	if (!loads)
+	if (!img->nr_segs)
 		return lkvm__fail(-ENOEXEC, "ELF file has nothing to load");
 	img->entry = e64(&f, ((const Elf64_Ehdr *)data)->e_entry) & PPC64_KERNELBASE_MASK;
 	if (img->entry >= img->load_end)
@@ -108,26 +114,19 @@ int elf__inspect(struct elf_image *img, const void *data, size_t len)
 int elf__load(const struct elf_image *img, struct guest_mem *mem, int fd,
 	      struct loader *l)
 {
-	struct elf_fields f;
-	unsigned int i, n;
-	Elf64_Phdr ph;
+	const struct elf_segment *s;
 	uint8_t *dst;
 
-	if (fields(img, &f))
-		return -ENOEXEC;
-	n = e16(&f, ((const Elf64_Ehdr *)img->data)->e_phnum);
-	for (i = 0; i < n; i++) {
-		if (!phdr(img, &f, i, &ph))
-			return -ENOEXEC;
-		if (ph.p_type != PT_LOAD)
-			continue;
-		dst = guest_mem__ptr(mem, ph.p_paddr, ph.p_memsz, true);
+	for (s = img->seg; s < img->seg + img->nr_segs; s++) {
+		dst = guest_mem__ptr(mem, s->paddr, s->memsz, true);
 		if (!dst)
 			return lkvm__fail(-EFAULT, "kernel segment at 0x%llx does not fit in guest RAM",
-					  (unsigned long long)ph.p_paddr);
-		if (loader__add(l, "kernel", fd, ph.p_offset, dst, ph.p_filesz) ||
-		    loader__add_zero(l, "kernel bss", dst + ph.p_filesz,
-				     ph.p_memsz - ph.p_filesz))
+					  (unsigned long long)s->paddr);
+		/* a file that shrank since inspection reads short: the
+		 * loader reports that rather than loading less */
+		if (loader__add(l, "kernel", fd, s->offset, dst, s->filesz) ||
+		    loader__add_zero(l, "kernel bss", dst + s->filesz,
+				     s->memsz - s->filesz))
 			return -E2BIG;
 	}
 	return 0;

@@ -8,12 +8,28 @@
 
 #include "lkvm/pseries.h"
 
+/*
+ * Loadable segments a vmlinux may have: each takes two loader jobs (bytes
+ * and bss) beside the initrd's one (LOADER_MAX_JOBS); vmlinux has one or two.
+ */
+#define ELF_MAX_SEGMENTS 3
+
+/* One PT_LOAD as elf__inspect checked it: bytes [offset, +filesz) of the
+ * file at guest physical paddr, then zeroes up to memsz. */
+struct elf_segment {
+	uint64_t offset, paddr, filesz, memsz;
+};
+
 /* Where and how an ELF vmlinux wants to be loaded. */
 struct elf_image {
 	const uint8_t *data;
 	size_t len;
 	uint64_t load_end;	/* highest guest address used, bss included */
 	uint64_t entry;		/* guest physical entry point */
+	/* what elf__load loads: only these, never the file's headers again
+	 * (the file may have changed since they were checked) */
+	unsigned int nr_segs;
+	struct elf_segment seg[ELF_MAX_SEGMENTS];
 };
 
 /*

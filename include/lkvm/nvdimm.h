@@ -96,6 +96,9 @@ struct nvdimm {
 	uint64_t map_len;
 	uint8_t *data;			/* == map: the guest-visible region */
 	uint8_t *label;			/* map + size: the label area */
+	/* one label access at a time: a value of up to 8 bytes read by one
+	 * vCPU while another writes it is never torn (zero bytes: unlocked) */
+	pthread_mutex_t label_lock;
 	uint64_t gpa;			/* where the region sits in the guest */
 
 	const struct nvdimm_backing_ops *ops;

@@ -36,6 +36,12 @@ struct pseries;
 #define SCM_STATS_VERSION	1
 #define SCM_STATS_HDR_SIZE	16
 #define SCM_STATS_ENTRY_SIZE	16
+/*
+ * The most entries one call may name (H_P3 beyond): a few times the
+ * statistics there are, so that repeats are fine but one hcall cannot keep
+ * a vCPU (and a stop) busy for seconds with 2^32 lookups.
+ */
+#define SCM_STATS_MAX_REQUEST	64
 #define SCM_STAT_ID_LEN		8
 
 /* The H_SCM_HEALTH bits lkvm can report, returned as the valid mask. */

@@ -126,6 +126,69 @@ static void test_load_too_big_for_ram(void **state)
 	close(fd);
 }
 
+/*
+ * The file is rewritten between inspection and loading (the segment now
+ * claims more file bytes than memory): only what was checked is loaded,
+ * and nothing lands past the segment's memory size.
+ */
+static void test_load_ignores_later_header_changes(void **state)
+{
+	struct guest_mem mem = { 0 };
+	struct loader l = { .nr_jobs = 0 };
+	struct elf_image img;
+	struct mini_elf e;
+	uint8_t *ram = malloc(8192);
+	int fd;
+
+	(void)state;
+	memset(ram, 0x55, 8192);
+	assert_int_equal(guest_mem__add(&mem, 0, 4096, ram, false), 0);
+	make_elf(&e);
+	assert_int_equal(elf__inspect(&img, &e, sizeof(e)), 0);
+	e.ph[0].p_filesz = htole64(1ULL << 20);
+	e.ph[0].p_memsz = htole64(64);
+	e.eh.e_phnum = htole16(0);
+	fd = elf_file(&e);
+	assert_int_equal(elf__load(&img, &mem, fd, &l), 0);
+	assert_int_equal(l.nr_jobs, 2);
+	assert_int_equal(l.job[0].len, 64);
+	assert_int_equal(l.job[1].len, 4096 - 64);
+	assert_int_equal(loader__run(&l, 2), 0);
+	close(fd);
+	assert_int_equal(ram[63], 0xab);
+	assert_int_equal(ram[4095], 0);
+	assert_int_equal(ram[4096], 0x55);	/* outside guest RAM: untouched */
+	free(ram);
+}
+
+static void test_too_many_segments(void **state)
+{
+	struct {
+		Elf64_Ehdr eh;
+		Elf64_Phdr ph[ELF_MAX_SEGMENTS + 1];
+		uint8_t text[64];
+	} big;
+	struct mini_elf e;
+	struct elf_image img;
+	unsigned int i;
+
+	(void)state;
+	make_elf(&e);
+	memset(&big, 0, sizeof(big));
+	big.eh = e.eh;
+	big.eh.e_phnum = htole16(ELF_MAX_SEGMENTS + 1);
+	for (i = 0; i <= ELF_MAX_SEGMENTS; i++) {
+		big.ph[i] = e.ph[0];
+		big.ph[i].p_offset = htole64(offsetof(typeof(big), text));
+		big.ph[i].p_paddr = htole64(i * 4096ULL);
+	}
+	assert_int_equal(elf__inspect(&img, &big, sizeof(big)), -ENOEXEC);
+	assert_non_null(strstr(lkvm__last_error(), "more than"));
+	big.eh.e_phnum = htole16(ELF_MAX_SEGMENTS);
+	assert_int_equal(elf__inspect(&img, &big, sizeof(big)), 0);
+	assert_int_equal(img.nr_segs, ELF_MAX_SEGMENTS);
+}
+
 static void test_not_elf(void **state)
 {
 	struct mini_elf e;
@@ -203,6 +266,8 @@ int main(void)
 		cmocka_unit_test(test_good_image),
 		cmocka_unit_test(test_load_zeroes_bss),
 		cmocka_unit_test(test_load_too_big_for_ram),
+		cmocka_unit_test(test_load_ignores_later_header_changes),
+		cmocka_unit_test(test_too_many_segments),
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_wrong_kind),
 		cmocka_unit_test(test_hostile_headers),

@@ -214,6 +214,21 @@ static void test_hostile_buffers(void **state)
 	for (i = 0; i < 3; i++)
 		assert_int_equal(get64(f, BUF + 24 + 16 * i), SENTINEL);
 
+	/* more entries than a request may name, in a buffer that holds them:
+	 * refused before any lookup; the most allowed are answered */
+	request(f, BUF, SCM_STATS_MAX_REQUEST + 1, NULL);
+	for (i = 0; i <= SCM_STATS_MAX_REQUEST; i++) {
+		memcpy(host(f, BUF + 16 + 16 * i), memlife, 8);
+		*(uint64_t *)host(f, BUF + 24 + 16 * i) = htobe64(SENTINEL);
+	}
+	assert_int_equal(stats(f, r, DRC0, BUF, 16 + 16 * (SCM_STATS_MAX_REQUEST + 1)), H_P3);
+	assert_int_equal(get64(f, BUF + 24), SENTINEL);
+	put32(f, BUF + 12, UINT32_MAX);
+	assert_int_equal(stats(f, r, DRC0, BUF, RAM_SIZE - BUF), H_P3);
+	put32(f, BUF + 12, SCM_STATS_MAX_REQUEST);
+	assert_int_equal(stats(f, r, DRC0, BUF, 16 + 16 * SCM_STATS_MAX_REQUEST), H_SUCCESS);
+	assert_int_equal(get64(f, BUF + 24 + 16 * (SCM_STATS_MAX_REQUEST - 1)), 100);
+
 	/* a buffer ending on the last byte of RAM is fine */
 	request(f, RAM_SIZE - 48, 0, NULL);
 	assert_int_equal(stats(f, r, DRC0, RAM_SIZE - 48, 48), H_SUCCESS);

@@ -4,6 +4,7 @@
  * family, performance statistics and flush have their own test files.
  */
 #include <libpmem.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -295,6 +296,46 @@ static void test_health(void **state)
 	assert_int_equal(r[0], 0);
 }
 
+#define RACE_ROUNDS 20000
+
+struct label_race {
+	struct fixture *f;
+	_Atomic bool done;
+	uint64_t torn;
+};
+
+static void *label_writer(void *arg)
+{
+	struct label_race *r = arg;
+	unsigned int i;
+
+	for (i = 0; i < RACE_ROUNDS; i++)
+		write_md(r->f, DRC0, 64, i & 1 ? ~0ULL : 0, 8);
+	atomic_store(&r->done, true);
+	return NULL;
+}
+
+/*
+ * Two vCPUs on one label word: a reader sees either value whole, never
+ * half of each (the label area is only reached through these hcalls).
+ */
+static void test_label_value_never_torn(void **state)
+{
+	struct label_race r = { .f = *state };
+	uint64_t v;
+	pthread_t t;
+
+	assert_int_equal(write_md(r.f, DRC0, 64, 0, 8), H_SUCCESS);
+	assert_int_equal(pthread_create(&t, NULL, label_writer, &r), 0);
+	while (!atomic_load(&r.done)) {
+		assert_int_equal(read_md(r.f, DRC0, 64, 8, &v), H_SUCCESS);
+		if (v != 0 && v != ~0ULL)
+			r.torn++;
+	}
+	pthread_join(t, NULL);
+	assert_int_equal(r.torn, 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -307,6 +348,7 @@ int main(void)
 		T(test_readonly_device),
 		T(test_write_metadata_pmem),
 		T(test_health),
+		T(test_label_value_never_torn),
 	};
 
 	return cmocka_run_group_tests_name("scm", tests, NULL, NULL);

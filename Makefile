@@ -49,14 +49,26 @@ LIBS := -Wl,--as-needed -l:libfdt.a -ldl -lpthread
 
 TOBJ := build/target
 HOBJ := build/native
+# the native unit tests again under sanitizers: ASan+UBSan for all of them,
+# ThreadSanitizer for those that run hcalls from several threads at once
+AOBJ := build/asan
+SOBJ := build/tsan
+ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=all
+TSAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=thread
+TSAN_TESTS := test-scm-concurrency test-scm test-scm-flush test-console
 
 TARGET_PURE_OBJS := $(PURE_SRCS:%.c=$(TOBJ)/%.o)
 TARGET_KVM_OBJS  := $(KVM_SRCS:%.c=$(TOBJ)/%.o)
 HOST_PURE_OBJS   := $(PURE_SRCS:%.c=$(HOBJ)/%.o)
 TARGET_TESTS     := $(TEST_SRCS:tests/unit/%.c=$(TOBJ)/tests/%)
 HOST_TESTS       := $(TEST_SRCS:tests/unit/%.c=$(HOBJ)/tests/%)
+ASAN_PURE_OBJS   := $(PURE_SRCS:%.c=$(AOBJ)/%.o)
+TSAN_PURE_OBJS   := $(PURE_SRCS:%.c=$(SOBJ)/%.o)
+ASAN_TESTS       := $(TEST_SRCS:tests/unit/%.c=$(AOBJ)/tests/%)
+TSAN_TEST_BINS   := $(TSAN_TESTS:%=$(SOBJ)/tests/%)
 
-.PHONY: all unit unit-native unit-target system check demo bench deps clean \
+.PHONY: all unit unit-native unit-target unit-asan unit-tsan system check demo bench deps clean \
         kernel images bench-images fresh-check
 .SECONDARY:
 all: lkvm
@@ -86,6 +98,26 @@ $(HOBJ)/tests/%: tests/unit/%.c $(HOST_PURE_OBJS)
 	@echo "  HOSTTEST $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lcmocka -lfdt -lpmem -ldl -lpthread
 
+$(AOBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  ASANCC  $@"
+	$(Q)$(CC) $(CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+
+$(AOBJ)/tests/%: tests/unit/%.c $(ASAN_PURE_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  ASANTEST $@"
+	$(Q)$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $< $(ASAN_PURE_OBJS) -lcmocka -lfdt -lpmem -ldl -lpthread
+
+$(SOBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  TSANCC  $@"
+	$(Q)$(CC) $(CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
+
+$(SOBJ)/tests/%: tests/unit/%.c $(TSAN_PURE_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  TSANTEST $@"
+	$(Q)$(CC) $(CFLAGS) $(TSAN_FLAGS) -o $@ $< $(TSAN_PURE_OBJS) -lcmocka -lfdt -lpmem -ldl -lpthread
+
 # The ppc64el sysroot (libfdt, libpmem, cmocka from Debian), cached outside
 # the clone by the script; build/sysroot points at it.
 $(SYSROOT)/.done: guest-images/build-sysroot.sh guest-images/lib.sh
@@ -96,12 +128,25 @@ $(SYSROOT)/.done: guest-images/build-sysroot.sh guest-images/lib.sh
 deps:
 	$(Q)tools/ensure-deps.sh all
 
-unit: unit-native unit-target
+unit: unit-native unit-target unit-asan unit-tsan
 
 unit-native:
 	$(Q)tools/ensure-deps.sh unit
 	$(Q)$(MAKE) --no-print-directory $(HOST_TESTS)
 	$(Q)tests/unit/run.sh "unit ($(MACHINE))" "" $(HOST_TESTS)
+
+# halt_on_error: a report fails the test binary, so the run counts it
+unit-asan:
+	$(Q)tools/ensure-deps.sh unit
+	$(Q)$(MAKE) --no-print-directory $(ASAN_TESTS)
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		tests/unit/run.sh "unit (x86_64 ASan+UBSan)" "" $(ASAN_TESTS)
+
+unit-tsan:
+	$(Q)tools/ensure-deps.sh unit
+	$(Q)$(MAKE) --no-print-directory $(TSAN_TEST_BINS)
+	$(Q)TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+		tests/unit/run.sh "unit (x86_64 TSan)" "" $(TSAN_TEST_BINS)
 
 unit-target:
 	$(Q)tools/ensure-deps.sh unit

@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "lkvm/boot.h"
 #include "lkvm/builtin.h"
 #include "lkvm/config.h"
 #include "lkvm/machine.h"
@@ -171,13 +172,43 @@ static int open_nvdimms(struct session *s, const struct vm_config *cfg)
 	return 0;
 }
 
-static void close_nvdimms(struct session *s)
+/* @never_ran: the guest never started, so undo what opening created */
+static void close_nvdimms(struct session *s, bool never_ran)
 {
 	unsigned int i;
 
-	for (i = 0; i < s->nr_nvdimms; i++)
-		nvdimm__close(&s->nvdimm[i]);
+	for (i = 0; i < s->nr_nvdimms; i++) {
+		if (never_ran)
+			nvdimm__discard(&s->nvdimm[i]);
+		else
+			nvdimm__close(&s->nvdimm[i]);
+	}
 	s->nr_nvdimms = 0;
+}
+
+/*
+ * Everything about the boot files that can be known before any vNVDIMM
+ * backing is created: they open, and the kernel is a loadable ELF. Each
+ * boot checks them again as it loads them.
+ */
+static int check_boot_files(const struct vm_config *cfg)
+{
+	struct mapped_file kernel, initrd;
+	struct elf_image img;
+	int ret;
+
+	ret = mapped_file__open(&kernel, cfg->kernel, "kernel");
+	if (ret)
+		return ret;
+	ret = elf__inspect(&img, kernel.data, kernel.len);
+	if (ret)
+		ret = lkvm__fail(ret, "kernel %s: %s", cfg->kernel, lkvm__last_error());
+	mapped_file__close(&kernel);
+	if (ret || !cfg->initrd)
+		return ret;
+	ret = mapped_file__open(&initrd, cfg->initrd, "initrd");
+	mapped_file__close(&initrd);
+	return ret;
 }
 
 /*
@@ -213,6 +244,7 @@ int cmd_run(int argc, char **argv)
 	static char params[4096];
 	enum pseries_exit why = PSERIES_FAILED;
 	struct vm_config cfg;
+	bool booted;
 	sigset_t sigs;
 	int ret, code;
 
@@ -240,13 +272,14 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lkvm run: cannot set up signal handling\n");
 		return EXIT_SETUP;
 	}
-	if (cfg.rootfs_pmem && add_rootfs_pmem(&cfg, params, sizeof(params))) {
+	if (check_boot_files(&cfg) ||
+	    (cfg.rootfs_pmem && add_rootfs_pmem(&cfg, params, sizeof(params)))) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		return EXIT_SETUP;
 	}
 	if (open_nvdimms(&s, &cfg)) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
-		close_nvdimms(&s);
+		close_nvdimms(&s, true);
 		return EXIT_SETUP;
 	}
 	kvm__install_kick_handler();
@@ -254,7 +287,7 @@ int cmd_run(int argc, char **argv)
 	s.stdin_open = true;
 	terminal_raw();
 
-	for (;;) {
+	for (booted = false;; booted = true) {
 		ret = boot_once(&s, &cfg, &why);
 		if (ret || cfg.no_reboot)
 			break;
@@ -265,7 +298,8 @@ int cmd_run(int argc, char **argv)
 			break;
 	}
 	terminal_restore();
-	close_nvdimms(&s);
+	/* a first boot that failed in set-up leaves the host as it found it */
+	close_nvdimms(&s, ret && !booted && why == PSERIES_RUNNING);
 
 	if (ret) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());

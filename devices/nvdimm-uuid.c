@@ -340,6 +340,8 @@ int nvdimm_uuid__commit(struct nvdimm *d, const char *record)
 	uint8_t recorded[NVDIMM_UUID_LEN];
 	int ret = record_store(record, d->uuid);
 
+	d->created_record = ret == 0;
+
 	if (ret == -EEXIST && !d->cfg.has_uuid) {
 		/*
 		 * Another lkvm sharing this read-only backing recorded first:

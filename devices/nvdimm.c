@@ -375,6 +375,11 @@ int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
 	d->ops = cfg->readonly ? &nvdimm_ro_ops :
 		 d->is_pmem ? &nvdimm_pmem_ops : &nvdimm_file_ops;
 	d->attach_time_ns = lkvm__now_ns();
+	d->created_backing = created;
+	d->created_dev = st.st_dev;
+	d->created_ino = st.st_ino;
+	d->allocated = allocated && !created;
+	snprintf(d->record, sizeof(d->record), "%s", record);
 	if (d->ops == &nvdimm_file_ops) {
 		ret = nvdimm__start_label_flusher(d);
 		if (ret) {
@@ -398,4 +403,26 @@ fail:
 	d->fd = -1;
 	d->is_devdax = false;
 	return ret;
+}
+
+void nvdimm__discard(struct nvdimm *d)
+{
+	struct stat ours = { .st_dev = d->created_dev, .st_ino = d->created_ino };
+
+	if (!d->map || d->fd < 0)
+		return;
+	nvdimm__stop_label_flusher(d);
+	nvdimm__unmap(d, d->map, d->map_len);
+	if (d->created_backing)
+		remove_created(d->cfg.path, &ours);
+	else if (d->allocated && ftruncate(d->fd, 0) < 0)
+		lkvm__fail(-errno, "could not empty %s again", d->cfg.path);
+	if (d->created_record)
+		unlink(d->record);
+	flock(d->fd, LOCK_UN);
+	close(d->fd);
+	d->fd = -1;
+	d->map = d->data = d->label = NULL;
+	d->map_len = 0;
+	d->ops = NULL;
 }

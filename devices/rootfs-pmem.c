@@ -60,13 +60,9 @@ int rootfs_pmem__config(const char *path, struct nvdimm_config *cfg,
 	memset(cfg, 0, sizeof(*cfg));
 	if (strlen(path) >= sizeof(cfg->path))
 		return lkvm__fail(-ENAMETOOLONG, "--rootfs-pmem: path too long");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_regular(path, "--rootfs-pmem", &st);
 	if (fd < 0)
-		return lkvm__fail(-errno, "--rootfs-pmem %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return lkvm__fail(-EINVAL, "--rootfs-pmem %s: not a regular file", path);
-	}
+		return fd;
 	size = (uint64_t)st.st_size;
 	if (size <= ROOTFS_PMEM_LABEL_SIZE ||
 	    !IS_ALIGNED(size - ROOTFS_PMEM_LABEL_SIZE, NVDIMM_BLOCK_SIZE)) {

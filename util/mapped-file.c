@@ -16,10 +16,10 @@ int mapped_file__open(struct mapped_file *f, const char *path, const char *what)
 	int fd;
 
 	*f = (struct mapped_file){ .path = path, .fd = -1 };
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_regular(path, what, &st);
 	if (fd < 0)
-		return lkvm__fail(-errno, "%s %s: %s", what, path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+		return fd;
+	if (st.st_size == 0) {
 		close(fd);
 		return lkvm__fail(-EINVAL, "%s %s: not a regular, non-empty file", what, path);
 	}

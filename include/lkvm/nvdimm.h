@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /*
  * A vNVDIMM: persistent memory backed by a host file or device-DAX, seen by
@@ -115,6 +116,14 @@ struct nvdimm {
 	/* label writes on a page-cache backing are made durable by a thread
 	 * shortly after each burst (see nvdimm-labels.c) */
 	struct nvdimm_label_flusher *label_flusher;
+
+	/* what opening created or changed, undone by nvdimm__discard */
+	bool created_backing;		/* a new file, whose identity is: */
+	dev_t created_dev;
+	ino_t created_ino;
+	bool allocated;			/* an empty file given its blocks */
+	bool created_record;		/* a new unit GUID record at: */
+	char record[PATH_MAX];
 };
 
 /*
@@ -127,6 +136,12 @@ int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
 		 unsigned int slot);
 /* Flush, unmap, unlock and close. */
 void nvdimm__close(struct nvdimm *d);
+/*
+ * For a run whose guest never started: unmap, unlock and close, and undo
+ * what nvdimm__open did to the host (remove a backing file and GUID record
+ * it created, empty again a file it allocated).
+ */
+void nvdimm__discard(struct nvdimm *d);
 
 /*
  * nvdimm__flush calls d->ops->flush for lkvm's own needs (close); it sets

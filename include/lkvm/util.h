@@ -51,6 +51,16 @@ bool read_fully(int fd, void *dst, size_t len, uint64_t off);
  */
 size_t str_escape(char *dst, size_t size, const char *src, size_t len);
 
+struct stat;
+
+/*
+ * Open an existing regular file read-only, never anything else: a FIFO,
+ * a device or a path swapped between the look and the open is refused
+ * with a message naming @what and @path. Returns the fd (its final stat in
+ * @st) or a negative errno.
+ */
+int open_regular(const char *path, const char *what, struct stat *st);
+
 /* Format a size the way users write it ("2G", "2816M", "4097K", "12345"). */
 const char *format_size(uint64_t bytes, char *buf, size_t len);
 

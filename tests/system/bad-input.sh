@@ -60,6 +60,36 @@ expect "not a number label" "label" --nvdimm /tmp/bad/x,256M,big
 
 sums > after
 check "every existing file is byte-identical" cmp -s before after
+
+# a kernel or initrd that cannot boot is found before any backing is made
+echo "not an ELF" > notelf
+mkfifo fifo
+sums > before
+# expect_k DESCRIPTION PATTERN KERNEL LKVM-ARGS...: like expect, other -k
+expect_k() {
+	local desc=$1 pattern=$2 kernel=$3
+	shift 3
+	timeout -s KILL 20 "$LKVM" run -k "$kernel" "$@" < /dev/null > out 2>&1
+	local rc=$?
+	if [ $rc = 3 ] && [ "$(wc -l < out)" = 1 ] && grep -qi -- "$pattern" out; then
+		ok "$desc: $(cat out)"
+	else
+		not_ok "$desc (rc=$rc): $(cat out)"
+	fi
+}
+expect_k "missing kernel, new backing" "missing" /tmp/bad/missing --nvdimm /tmp/bad/new,256M,128K
+expect_k "non-ELF kernel, new backing" "ELF" /tmp/bad/notelf --nvdimm /tmp/bad/new,256M,128K
+expect_k "FIFO kernel: refused, no hang" "not a regular file" /tmp/bad/fifo
+expect_k "FIFO initrd: refused, no hang" "not a regular file" "$GUEST_KERNEL" -i /tmp/bad/fifo
+expect_k "device as kernel: never opened" "not a regular file" /dev/zero
+expect_k "FIFO pmem root image" "not a regular file" "$GUEST_KERNEL" --rootfs-pmem /tmp/bad/fifo
+expect_k "newline in a path: one line" "missing.nvmlinux" "/tmp/bad/missing
+vmlinux"
+check "no backing and no GUID record left by a failed start" \
+	sh -c 'test ! -e /tmp/bad/new && test ! -e /tmp/bad/new.uuid'
+
+sums > after
+check "files are still byte-identical after failed starts" cmp -s before after
 check "no stray backing file was created" test ! -e /tmp/bad/x
 check "nothing was created for the missing parent" test ! -e /tmp/bad/nonexistent
 finish

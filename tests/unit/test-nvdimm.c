@@ -153,6 +153,40 @@ static void test_create_missing(void **state)
 	assert_true(file_size(s->path) == (off_t)WANT);
 }
 
+/* A run whose guest never started takes back what opening did. */
+static void test_discard_undoes_open(void **state)
+{
+	struct scratch *s = *state;
+	struct nvdimm d;
+
+	/* a new backing and its GUID record: both gone */
+	assert_int_equal(open_path(&d, s->path, ""), 0);
+	assert_true(exists(s->path) && exists(s->rec));
+	nvdimm__discard(&d);
+	assert_false(exists(s->path));
+	assert_false(exists(s->rec));
+	assert_int_equal(d.fd, -1);
+	nvdimm__discard(&d);	/* idempotent, like close */
+
+	/* an empty file given its blocks: empty again, still there */
+	make_file(s->path, 0, 0644);
+	assert_int_equal(open_path(&d, s->path, ""), 0);
+	assert_true(file_size(s->path) == (off_t)WANT);
+	nvdimm__discard(&d);
+	assert_true(file_size(s->path) == 0);
+	assert_false(exists(s->rec));
+
+	/* an existing backing with its record: left exactly as it was */
+	assert_int_equal(open_path(&d, s->path, ""), 0);
+	nvdimm__close(&d);
+	assert_true(exists(s->rec));
+	assert_int_equal(open_path(&d, s->path, ""), 0);
+	memset(d.data, 0x77, 16);
+	nvdimm__discard(&d);
+	assert_true(file_size(s->path) == (off_t)WANT);
+	assert_true(exists(s->rec));
+}
+
 static void test_create_empty(void **state)
 {
 	struct scratch *s = *state;
@@ -663,6 +697,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_create_missing),
 		T(test_create_empty),
+		T(test_discard_undoes_open),
 		T(test_exact_size_unchanged),
 		T(test_wrong_size_refused),
 		T(test_not_a_file),

@@ -61,78 +61,85 @@ sources() {
 	[ -z "$sec" ] || echo "deb $sec bookworm-security main"
 }
 
-start=$(date +%s)
-remove_root || exit 1
-log "building a minimal Debian 12 root in $root"
-if ! sources | mmdebstrap --quiet --variant=minbase --include=make \
-	--customize-hook='rm -f "$1"/etc/apt/apt.conf.d/99mmdebstrap' \
-	bookworm "$root" - >> "$log" 2>&1; then
-	tail -n 20 "$log" >&2
-	fail "mmdebstrap failed (log: ${log#$top/})"
-fi
-# how this workplace reaches the archive (a proxy, a snapshot's dates): the
-# network settings of this machine's apt, no package choices
-for f in /etc/apt/apt.conf.d/*; do
-	grep -q '^Acquire::' "$f" 2>/dev/null && cp "$f" "$root/etc/apt/apt.conf.d/"
-done
-cp /etc/resolv.conf "$root/etc/resolv.conf"
-packages=$(chroot "$root" dpkg-query -W -f='.\n' | wc -l)
-log "root: $packages packages, built in $(($(date +%s) - start)) s"
-
-# the work tree as a fresh clone of it would be, at /root/lkvm
-mkdir -p "$root/root/lkvm"
-(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-	while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-	tar --null -T - -cf -) | tar -C "$root/root/lkvm" -xf -
-[ -z "$(ls -A "$root/root/lkvm/build" 2>/dev/null)" ] || fail "build/ was copied"
-
-# inside: make demo, then make check, each timed, with a result line each
-targets=${FRESH_TARGETS:-demo check}
-inner="cd /root/lkvm
-for target in $targets; do
-	t=\$(date +%s); make \$target; rc=\$?
-	echo \"FRESH-RESULT \$target rc=\$rc secs=\$((\$(date +%s) - t))\"
-done"
-log "running make $targets inside (log: ${log#$top/})"
-unshare --mount --pid --fork --kill-child -- bash -c '
-	set -e
-	root=$1
-	mount --make-rprivate /
-	mount -t proc proc "$root/proc"
-	mount --rbind /dev "$root/dev"
-	mount -t sysfs sysfs "$root/sys"
-	mount -t tmpfs tmpfs "$root/tmp"
-	exec chroot "$root" env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
-		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		bash -c "$2"' fresh "$root" "$inner" < /dev/null 2>&1 |
-	tee -a "$log" |
-	grep --line-buffered -E -e '^(PASS|FAIL|SKIP) ' -e '^FRESH-RESULT ' \
-		-e '^[a-z0-9 ()_-]*: [0-9]+ passed, [0-9]+ failed' -e '^installing:' \
-		-e 'took [0-9]+ s|built in [0-9]+ s' -e 'Error [0-9]|error:'
-
-# make check counts its tests; any other target counts as one
-passed=0 failed=0
-for target in $targets; do
-	rc=$(sed -n "s/^FRESH-RESULT $target rc=\([0-9]*\).*/\1/p" "$log" | tail -1)
-	p=0 f=0
-	if [ "$target" = check ]; then
-		read -r p f < <(sed -n 's/^check: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' \
-			"$log" | tail -1)
-		p=${p:-0} f=${f:-0}
-		# a check that broke before its summary still fails
-		[ "$rc" = 0 ] || [ "$f" -gt 0 ] || f=1
-	elif [ "$rc" = 0 ]; then
-		p=1
-	else
-		f=1
+# all of it in one function, parsed before it runs: bash reads a script as
+# it goes, and an edit of this file during a 20-minute run must not change it
+main() {
+	start=$(date +%s)
+	remove_root || exit 1
+	log "building a minimal Debian 12 root in $root"
+	if ! sources | mmdebstrap --quiet --variant=minbase --include=make \
+		--customize-hook='rm -f "$1"/etc/apt/apt.conf.d/99mmdebstrap' \
+		bookworm "$root" - >> "$log" 2>&1; then
+		tail -n 20 "$log" >&2
+		fail "mmdebstrap failed (log: ${log#$top/})"
 	fi
-	passed=$((passed + p)) failed=$((failed + f))
-done
-[ "${FRESH_KEEP:-0}" = 1 ] || remove_root
-if [ "$failed" = 0 ] && [ "$targets" = "demo check" ]; then
-	echo "$key" > "$record"
-	log "passed: key $key recorded in ${record#$top/} (commit it)"
-fi
-echo "fresh-check took $(($(date +%s) - start)) s"
-echo "fresh-check: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+	# how this workplace reaches the archive (a proxy, a snapshot's dates): the
+	# network settings of this machine's apt, no package choices
+	for f in /etc/apt/apt.conf.d/*; do
+		grep -q '^Acquire::' "$f" 2>/dev/null && cp "$f" "$root/etc/apt/apt.conf.d/"
+	done
+	cp /etc/resolv.conf "$root/etc/resolv.conf"
+	packages=$(chroot "$root" dpkg-query -W -f='.\n' | wc -l)
+	log "root: $packages packages, built in $(($(date +%s) - start)) s"
+
+	# the work tree as a fresh clone of it would be, at /root/lkvm
+	mkdir -p "$root/root/lkvm"
+	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
+		while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+		tar --null -T - -cf -) | tar -C "$root/root/lkvm" -xf -
+	[ -z "$(ls -A "$root/root/lkvm/build" 2>/dev/null)" ] || fail "build/ was copied"
+
+	# inside: make demo, then make check, each timed, with a result line each
+	targets=${FRESH_TARGETS:-demo check}
+	inner="cd /root/lkvm
+	for target in $targets; do
+		t=\$(date +%s); make \$target; rc=\$?
+		echo \"FRESH-RESULT \$target rc=\$rc secs=\$((\$(date +%s) - t))\"
+	done"
+	log "running make $targets inside (log: ${log#$top/})"
+	unshare --mount --pid --fork --kill-child -- bash -c '
+		set -e
+		root=$1
+		mount --make-rprivate /
+		mount -t proc proc "$root/proc"
+		mount --rbind /dev "$root/dev"
+		mount -t sysfs sysfs "$root/sys"
+		mount -t tmpfs tmpfs "$root/tmp"
+		exec chroot "$root" env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+			bash -c "$2"' fresh "$root" "$inner" < /dev/null 2>&1 |
+		tee -a "$log" |
+		grep --line-buffered -E -e '^(PASS|FAIL|SKIP) ' -e '^FRESH-RESULT ' \
+			-e '^[a-z0-9 ()_-]*: [0-9]+ passed, [0-9]+ failed' -e '^installing:' \
+			-e 'took [0-9]+ s|built in [0-9]+ s' -e 'Error [0-9]|error:'
+
+	# make check counts its tests; any other target counts as one
+	passed=0 failed=0
+	for target in $targets; do
+		rc=$(sed -n "s/^FRESH-RESULT $target rc=\([0-9]*\).*/\1/p" "$log" | tail -1)
+		p=0 f=0
+		if [ "$target" = check ]; then
+			read -r p f < <(sed -n 's/^check: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' \
+				"$log" | tail -1)
+			p=${p:-0} f=${f:-0}
+			# a check that broke before its summary still fails
+			[ "$rc" = 0 ] || [ "$f" -gt 0 ] || f=1
+		elif [ "$rc" = 0 ]; then
+			p=1
+		else
+			f=1
+		fi
+		passed=$((passed + p)) failed=$((failed + f))
+	done
+	[ "${FRESH_KEEP:-0}" = 1 ] || remove_root
+	if [ "$failed" = 0 ] && [ "$targets" = "demo check" ]; then
+		echo "$key" > "$record"
+		log "passed: key $key recorded in ${record#$top/} (commit it)"
+	fi
+	echo "fresh-check took $(($(date +%s) - start)) s"
+	echo "fresh-check: $passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}
+
+main "$@"
+exit $?

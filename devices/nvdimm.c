@@ -320,12 +320,14 @@ int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
 
 	if (cfg->readonly) {
 		/*
-		 * Private pages: guest writes are copies that never reach the
-		 * file. MAP_NORESERVE: only the pages the guest writes need
-		 * memory, none is reserved for the whole region up front.
+		 * Shared and read-only: every guest on the image reads the
+		 * same page-cache pages, and nothing the guest does can copy
+		 * a page into host memory or change the file. A guest that
+		 * ignores "unarmed" and stores into the region makes KVM_RUN
+		 * fail with EFAULT (KVM on POWER has no read-only slots to
+		 * reflect the fault instead), which stops that guest only.
 		 */
-		map = mmap(NULL, want, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_NORESERVE, fd, 0);
+		map = mmap(NULL, want, PROT_READ, MAP_SHARED, fd, 0);
 		if (map == MAP_FAILED) {
 			map = NULL;
 			ret = lkvm__fail(-errno, "cannot map %s: %s", path,

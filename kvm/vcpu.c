@@ -213,8 +213,10 @@ static void *vcpu_thread(void *arg)
 				vcpu->run->immediate_exit = 0;
 				continue;
 			}
-			ret = lkvm__fail(-errno, "vCPU %u: KVM_RUN: %s", vcpu->id,
-					 strerror(errno));
+			/* on POWER, what a store into a read-only slot gives */
+			ret = lkvm__fail(-errno, "vCPU %u: KVM_RUN: %s%s", vcpu->id,
+					 strerror(errno), errno != EFAULT ? "" :
+					 " (the guest stored into read-only memory, such as a read-only vNVDIMM)");
 			break;
 		}
 		ret = handle_exit(vcpu);

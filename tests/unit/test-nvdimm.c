@@ -422,21 +422,34 @@ static void test_uuid_option(void **state)
 	nvdimm__close(&d);
 }
 
-static void test_ro_private(void **state)
+/*
+ * A read-only backing is mapped shared and read-only: no store through the
+ * mapping (what the guest's stores become) can succeed, so none can copy
+ * pages into host memory or reach the file.
+ */
+static void test_ro_mapping_refuses_stores(void **state)
 {
 	struct scratch *s = *state;
 	struct nvdimm d;
 	uint64_t sum;
+	pid_t pid;
+	int status;
 
 	make_file(s->path, WANT, 0444);
 	sum = file_sum(s->path);
 	assert_int_equal(open_path(&d, s->path, ",ro"), 0);
 	check_open_state(&d, 0);
 	assert_memory_equal(d.data, "lkvm-pattern", 13);
-	memset(d.data, 0xa5, 8192);
-	memset(d.data + SIZE - 4096, 0xa5, 4096);
-	memset(d.label, 0x5a, LABEL);
-	assert_int_equal(d.data[100], 0xa5);	/* the guest sees its writes */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL);	/* not cmocka's handler */
+		memset(d.data, 0xa5, 8192);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+	assert_memory_equal(d.data, "lkvm-pattern", 13);
 	assert_int_equal(nvdimm__flush(&d), 0);
 	nvdimm__close(&d);
 	assert_true(file_sum(s->path) == sum);
@@ -705,7 +718,7 @@ int main(void)
 		T(test_unwritable_refused),
 		T(test_guid_stable),
 		T(test_uuid_option),
-		T(test_ro_private),
+		T(test_ro_mapping_refuses_stores),
 		T(test_lock),
 		T(test_flush_reaches_file),
 		T(test_label_flush_is_label_only),

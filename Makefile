@@ -53,7 +53,7 @@ HOBJ := build/native
 # ThreadSanitizer for those that run hcalls from several threads at once
 AOBJ := build/asan
 SOBJ := build/tsan
-ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
               -fno-sanitize-recover=all
 TSAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=thread
 TSAN_TESTS := test-scm-concurrency test-scm test-scm-flush test-console

@@ -56,10 +56,12 @@ static int field_u64(const char *text, const char *key, double scale, uint64_t *
 
 			if (!colon)
 				return -EINVAL;
-			d = strtod(colon + 1, &end);
-			if (end == colon + 1 || d <= 0)
+			d = strtod(colon + 1, &end) * scale;
+			/* written so that NaN fails too; the conversion
+			 * below is only defined for values that fit */
+			if (end == colon + 1 || !(d > 0 && d < 18446744073709551616.0))
 				return -EINVAL;
-			*v = (uint64_t)(d * scale);
+			*v = (uint64_t)d;
 			return 0;
 		}
 		line = strchr(line, '\n');

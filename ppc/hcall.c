@@ -53,23 +53,13 @@ static const struct hcall_entry hcall_table[] = {
 static void hcall_unknown(struct pseries *p, unsigned int cpu, uint64_t nr)
 {
 	uint32_t key = nr > UINT32_MAX ? HCALL_REPORT_HUGE : (uint32_t)nr;
-	unsigned int i;
 
 	pthread_mutex_lock(&p->report_lock);
 	p->unknown_hcalls++;
-	if (!p->debug)
-		goto out;
-	for (i = 0; i < p->nr_reported_hcalls; i++)
-		if (p->reported_hcalls[i] == key)
-			goto out;
-	/* once the list is full we stay quiet: the count still grows */
-	if (p->nr_reported_hcalls >= ARRAY_SIZE(p->reported_hcalls))
-		goto out;
-	p->reported_hcalls[p->nr_reported_hcalls++] = key;
-	fprintf(stderr, "lkvm: unhandled hcall 0x%" PRIx64 " (vCPU %u)\n",
-		nr, cpu);
-out:
 	pthread_mutex_unlock(&p->report_lock);
+	if (pseries__first_report(p, &p->reported_hcalls, key))
+		fprintf(stderr, "lkvm: unhandled hcall 0x%" PRIx64 " (vCPU %u)\n",
+			nr, cpu);
 }
 
 long hcall__dispatch(struct pseries *p, unsigned int cpu, uint64_t nr,

@@ -15,6 +15,9 @@ int memmap__layout(struct memmap *m, uint64_t ram_size, uint64_t kernel_size,
 	memset(m, 0, sizeof(*m));
 	if (!ram_size || !IS_ALIGNED(ram_size, LKVM_RAM_ALIGN))
 		return lkvm__fail(-EINVAL, "RAM size must be a multiple of 256M");
+	/* every sum and rounding below stays far from 2^64 */
+	if (ram_size > MEMMAP_ADDR_LIMIT)
+		return lkvm__fail(-ERANGE, "RAM size beyond the guest address space");
 	if (!kernel_size || kernel_size > ram_size)
 		return lkvm__fail(-E2BIG, "kernel image does not fit in RAM");
 	m->ram_size = ram_size;
@@ -58,7 +61,7 @@ int memmap__add_pmem(struct memmap *m, uint64_t size, uint64_t *gpa)
 	for (i = 0; i < m->nr_pmem; i++)
 		start = m->pmem[i].start + m->pmem[i].size;
 	start = ALIGN_UP(start, MEMMAP_PMEM_ALIGN);
-	if (start + size < start || start + size > (1ULL << 50))
+	if (start + size < start || start + size > MEMMAP_ADDR_LIMIT)
 		return lkvm__fail(-ERANGE, "pmem regions exceed the guest address space");
 	m->pmem[m->nr_pmem++] = (struct memmap_range){ start, size };
 	*gpa = start;

@@ -9,6 +9,25 @@ void pseries__init(struct pseries *p)
 	pthread_mutex_init(&p->report_lock, NULL);
 }
 
+bool pseries__first_report(struct pseries *p, struct pseries_reported *set,
+			   uint32_t key)
+{
+	bool first = false;
+	unsigned int i;
+
+	if (!p->debug)
+		return false;
+	pthread_mutex_lock(&p->report_lock);
+	for (i = 0; i < set->nr && set->key[i] != key; i++)
+		;
+	if (i == set->nr && set->nr < sizeof(set->key) / sizeof(set->key[0])) {
+		set->key[set->nr++] = key;
+		first = true;
+	}
+	pthread_mutex_unlock(&p->report_lock);
+	return first;
+}
+
 void pseries__request_exit(struct pseries *p, enum pseries_exit why)
 {
 	int expected = PSERIES_RUNNING;

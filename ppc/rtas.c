@@ -84,7 +84,7 @@ long rtas__call(struct pseries *p, unsigned int cpu, uint64_t args_gpa)
 		 */
 		if (nret)
 			rets[0] = (uint32_t)RTAS_OUT_NOT_SUPPORTED;
-		if (p->debug)
+		if (pseries__first_report(p, &p->reported_rtas, token))
 			fprintf(stderr, "lkvm: unhandled RTAS token 0x%x (vCPU %u)\r\n",
 				token, cpu);
 	}

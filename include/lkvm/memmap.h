@@ -24,6 +24,8 @@
 #define MEMMAP_RTAS_SIZE	(64ULL << 10)
 #define MEMMAP_INITRD_ALIGN	(64ULL << 10)
 #define MEMMAP_DEVMEM_ALIGN	(1ULL << 30)
+/* the guest physical address space lkvm hands out: 1 PiB (radix, 52 bits) */
+#define MEMMAP_ADDR_LIMIT	(1ULL << 50)
 #define MEMMAP_PMEM_ALIGN	(256ULL << 20)
 /* headroom after the kernel image for its early allocations */
 #define MEMMAP_KERNEL_SLACK	(16ULL << 20)

@@ -44,6 +44,12 @@ enum pseries_cpu_state {
 	CPU_RUNNING,
 };
 
+/* Numbers already reported once; a full list reports nothing more. */
+struct pseries_reported {
+	uint32_t key[64];
+	unsigned int nr;
+};
+
 /* Per-vCPU facts that handlers see and change. */
 struct pseries_cpu {
 	_Atomic int state;		/* enum pseries_cpu_state */
@@ -105,11 +111,11 @@ struct pseries {
 	/* set-time-of-day moves the guest's clock by this many seconds */
 	_Atomic int64_t rtc_offset;
 
-	/* unknown hcalls: counted and, with --debug, reported once per number */
+	/* unknown hcalls and RTAS tokens: counted and, with --debug, reported
+	 * once per number (a guest must not be able to flood stderr) */
 	pthread_mutex_t report_lock;
 	uint64_t unknown_hcalls;
-	uint32_t reported_hcalls[64];
-	unsigned int nr_reported_hcalls;
+	struct pseries_reported reported_hcalls, reported_rtas;
 
 	const struct pseries_ops *ops;
 	void *ops_ctx;
@@ -117,6 +123,13 @@ struct pseries {
 
 /* Zero @p and set its locks; the caller fills mem, map, cpus, ops. */
 void pseries__init(struct pseries *p);
+
+/*
+ * With --debug, is this the first time @key is seen in @set (and is there
+ * room to remember it)? Then the caller reports it; never again after.
+ */
+bool pseries__first_report(struct pseries *p, struct pseries_reported *set,
+			   uint32_t key);
 
 /* Record a guest request to stop (poweroff or reboot) and tell the core. */
 void pseries__request_exit(struct pseries *p, enum pseries_exit why);

@@ -85,6 +85,13 @@ expect_k "device as kernel: never opened" "not a regular file" /dev/zero
 expect_k "FIFO pmem root image" "not a regular file" "$GUEST_KERNEL" --rootfs-pmem /tmp/bad/fifo
 expect_k "newline in a path: one line" "missing.nvmlinux" "/tmp/bad/missing
 vmlinux"
+# a file size limit below the backing: an error, not death by SIGXFSZ
+(ulimit -f 1024; exec "$LKVM" run -k "$GUEST_KERNEL" --nvdimm /tmp/bad/big,256M,128K) \
+	< /dev/null > out 2>&1
+rc=$?
+check "ulimit -f below the backing: exit 3, one line ($(cat out))" \
+	sh -c "[ $rc = 3 ] && [ \$(wc -l < out) = 1 ] && grep -q 'File too large' out"
+check "... and no file left behind" sh -c 'test ! -e /tmp/bad/big && test ! -e /tmp/bad/big.uuid'
 check "no backing and no GUID record left by a failed start" \
 	sh -c 'test ! -e /tmp/bad/new && test ! -e /tmp/bad/new.uuid'
 

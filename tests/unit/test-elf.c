@@ -258,6 +258,18 @@ static void test_cpuinfo(void **state)
 	assert_int_equal(cpuinfo__parse("processor\t: 0\nvendor_id\t: GenuineIntel\n", &info),
 			 -EINVAL);
 	assert_int_equal(cpuinfo__parse("timebase\t: lots\n", &info), -EINVAL);
+	/* values a double holds but a u64 or u32 does not: refused, never
+	 * converted (that would be undefined behaviour) */
+	assert_int_equal(cpuinfo__parse("timebase\t: nan\n", &info), -EINVAL);
+	assert_int_equal(cpuinfo__parse("timebase\t: inf\n", &info), -EINVAL);
+	assert_int_equal(cpuinfo__parse("timebase\t: 1e30\n", &info), -EINVAL);
+	assert_int_equal(cpuinfo__parse("timebase\t: 5e9\n", &info), -EINVAL);
+	assert_int_equal(cpuinfo__parse("timebase\t: -5\n", &info), -EINVAL);
+	/* a bad clock only falls back to a default */
+	assert_int_equal(cpuinfo__parse("clock\t: 1e300MHz\ntimebase\t: 512000000\n", &info), 0);
+	assert_int_equal(info.clock_hz, 1000000000);
+	assert_int_equal(cpuinfo__parse("clock\t: nanMHz\ntimebase\t: 512000000\n", &info), 0);
+	assert_int_equal(info.clock_hz, 1000000000);
 }
 
 int main(void)

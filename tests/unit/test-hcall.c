@@ -115,7 +115,7 @@ static void test_dispatch_unknown_counts(void **state)
 			 H_FUNCTION);
 	assert_int_equal(f->p.unknown_hcalls, 4);
 	/* without --debug nothing is remembered for reporting */
-	assert_int_equal(f->p.nr_reported_hcalls, 0);
+	assert_int_equal(f->p.reported_hcalls.nr, 0);
 	/* registers echo back untouched */
 	for (i = 0; i < HCALL_NR_ARGS; i++)
 		assert_int_equal(args[i], i + 1);
@@ -179,7 +179,7 @@ static void test_unknown_reported_once(void **state)
 	assert_int_equal(count_str(out, "lkvm:"), 3);
 	assert_non_null(strstr(out, "vCPU 3"));
 	assert_int_equal(f->p.unknown_hcalls, 6);
-	assert_int_equal(f->p.nr_reported_hcalls, 3);
+	assert_int_equal(f->p.reported_hcalls.nr, 3);
 }
 
 static void test_unknown_report_list_full(void **state)
@@ -195,7 +195,7 @@ static void test_unknown_report_list_full(void **state)
 	out = capture_unknown(&f->p, nrs, 70);
 	/* the list holds 64; after that the guest can no longer make us print */
 	assert_int_equal(count_str(out, "lkvm: unhandled hcall"), 64);
-	assert_int_equal(f->p.nr_reported_hcalls, 64);
+	assert_int_equal(f->p.reported_hcalls.nr, 64);
 	assert_int_equal(f->p.unknown_hcalls, 70);
 	out = capture_unknown(&f->p, nrs, 70);
 	assert_int_equal(out[0], '\0');

@@ -89,6 +89,10 @@ static void test_bad_ram_sizes(void **state)
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		assert_int_equal(memmap__layout(&m, bad[i], MiB, 0), -EINVAL);
+	/* aligned, but where rounding up would wrap past 2^64 */
+	assert_int_equal(memmap__layout(&m, UINT64_MAX - 256 * MiB + 1, MiB, 0), -ERANGE);
+	assert_int_equal(memmap__layout(&m, MEMMAP_ADDR_LIMIT + 256 * MiB, MiB, 0), -ERANGE);
+	assert_int_equal(memmap__layout(&m, MEMMAP_ADDR_LIMIT, MiB, 0), 0);
 }
 
 static void test_initrd_limits(void **state)

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "rtas-fixture.h"
 
 static void test_blob_and_table(void **state)
@@ -57,6 +60,31 @@ static void test_events_and_unknown(void **state)
 	/* the largest buffer there is still works */
 	assert_int_equal(rtas_at(f, BUF, 0x1234, 15, 1, args), H_SUCCESS);
 	assert_int_equal(get32(f, BUF + 12 + 60), PARAM_ERROR);
+}
+
+/* With --debug each unknown token is reported once, and at most 64 are:
+ * a guest calling them in a loop cannot flood lkvm's stderr. */
+static void test_unknown_reported_once(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t rets[1], i;
+	int saved = dup(2), null = open("/dev/null", O_WRONLY);
+
+	dup2(null, 2);
+	f->p.debug = true;
+	for (i = 0; i < 1000; i++)
+		rtas(f, 0x1234, 0, NULL, 1, rets);
+	assert_int_equal(f->p.reported_rtas.nr, 1);
+	for (i = 0; i < 1000; i++)
+		rtas(f, 0x5000 + i, 0, NULL, 1, rets);
+	assert_int_equal(f->p.reported_rtas.nr, 64);
+	assert_int_equal(rets[0], PARAM_ERROR);
+	/* the hcall list is another one */
+	assert_int_equal(f->p.reported_hcalls.nr, 0);
+	f->p.debug = false;
+	dup2(saved, 2);
+	close(saved);
+	close(null);
 }
 
 static void test_only_rets_written(void **state)
@@ -154,6 +182,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blob_and_table),
 		T(test_events_and_unknown),
+		T(test_unknown_reported_once),
 		T(test_only_rets_written),
 		T(test_hostile_buffers),
 		T(test_wrapping_counts_big_guest),

@@ -291,7 +291,7 @@ int cmd_run(int argc, char **argv)
 		ret = boot_once(&s, &cfg, &why);
 		if (ret || cfg.no_reboot)
 			break;
-		if (why == PSERIES_PANIC && cfg.reboot_on_panic)
+		if (why == PSERIES_PANIC && cfg.on_panic == ON_PANIC_REBOOT)
 			fprintf(stderr, "lkvm: guest panicked (%s): restarting it\r\n",
 				s.panic_msg);
 		else if (why != PSERIES_REBOOT)

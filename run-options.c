@@ -53,9 +53,10 @@ const char *run_options__usage(void)
 	       "                        boot with / on IMAGE, a read-only pmem root file system\n"
 	       "                        image (lkvm nvdimm format + ext4/XFS); no initrd needed\n"
 	       "      --no-reboot       exit when the guest reboots instead of restarting it\n"
-	       "      --on-panic stop|reboot\n"
+	       "      --on-panic stop|reboot|guest\n"
 	       "                        when the guest kernel panics (RTAS ibm,os-term): stop\n"
-	       "                        with exit code 4 (default), or restart the guest\n"
+	       "                        with exit code 4 (default), restart the guest, or\n"
+	       "                        leave it to the guest's panic= (which may hang it)\n"
 	       "      --debug           report unhandled hypercalls and RTAS calls\n"
 	       "  -h, --help            this text\n"
 	       "\n"
@@ -131,12 +132,16 @@ static int parse_one(int opt, const char *arg, struct vm_config *cfg)
 		cfg->no_reboot = true;
 		return 0;
 	case OPT_ON_PANIC:
-		if (!strcmp(arg, "stop") || !strcmp(arg, "reboot")) {
-			cfg->reboot_on_panic = arg[0] == 'r';
-			return 0;
-		}
-		return lkvm__fail(-EINVAL, "--on-panic: '%s' is not stop or reboot",
-				  arg);
+		if (!strcmp(arg, "stop"))
+			cfg->on_panic = ON_PANIC_STOP;
+		else if (!strcmp(arg, "reboot"))
+			cfg->on_panic = ON_PANIC_REBOOT;
+		else if (!strcmp(arg, "guest"))
+			cfg->on_panic = ON_PANIC_GUEST;
+		else
+			return lkvm__fail(-EINVAL, "--on-panic: '%s' is not stop, reboot or guest",
+					  arg);
+		return 0;
 	}
 	return -EINVAL;
 }

@@ -291,6 +291,7 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	pseries__init(&m->p);
 	m->p.nr_cpus = cfg->nr_cpus;
 	m->p.debug = cfg->debug;
+	m->p.panic_stops = cfg->on_panic != ON_PANIC_GUEST;
 	m->p.console = console;
 	m->p.ops = &machine_ops;
 	m->p.ops_ctx = m;

@@ -6,6 +6,7 @@
  * through the rtas syscall) may pass anything.
  */
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -269,15 +270,17 @@ static void rtas_check_exception(struct pseries *p, unsigned int cpu,
  * args: the guest address of the panic message (Linux: "OS panic: ...",
  * NUL-terminated, in a 2 KiB buffer). The kernel calls this from its panic
  * path because /rtas says ibm,extended-os-term: the call returns, and the
- * core stops the VM or restarts it (--on-panic). The message is only
- * copied, escaped, as far as guest memory goes.
+ * core stops the VM or restarts it, or (--on-panic=guest) the guest goes
+ * on as its panic= says. The message is only copied, escaped, as far as
+ * guest memory goes.
  */
 static void rtas_os_term(struct pseries *p, unsigned int cpu, uint32_t nargs,
 			 const uint32_t *args, uint32_t nret, uint32_t *rets)
 {
 	char raw[PSERIES_PANIC_MSG_MAX];
-	const char *msg;
+	const char *msg = NULL;
 	uint64_t len;
+	bool first;
 
 	(void)cpu;
 	if (!rtas_counts(nargs, 1, nret, 1, rets))
@@ -292,12 +295,16 @@ static void rtas_os_term(struct pseries *p, unsigned int cpu, uint32_t nargs,
 	if (len)
 		memcpy(raw, msg, len);
 	pthread_mutex_lock(&p->report_lock);
-	if (!p->panic_msg[0])
+	first = !p->panic_msg[0];
+	if (first)
 		str_escape(p->panic_msg, sizeof(p->panic_msg),
 			   len ? raw : "(message outside guest memory)", sizeof(raw));
 	pthread_mutex_unlock(&p->report_lock);
 	rets[0] = RTAS_OUT_SUCCESS;
-	pseries__request_exit(p, PSERIES_PANIC);
+	if (p->panic_stops)
+		pseries__request_exit(p, PSERIES_PANIC);
+	else if (first)
+		fprintf(stderr, "lkvm: guest panicked: %s\r\n", p->panic_msg);
 }
 
 /*

@@ -14,6 +14,13 @@
 #define LKVM_RAM_ALIGN		(256ULL << 20)
 #define LKVM_MAX_RAM		(1ULL << 40)
 
+/* What a guest kernel panic (RTAS ibm,os-term) does to the VM. */
+enum on_panic {
+	ON_PANIC_STOP = 0,	/* exit 4 with the message (QEMU's and libvirt's default) */
+	ON_PANIC_REBOOT,	/* restart the guest */
+	ON_PANIC_GUEST,		/* report it; the guest's panic= decides */
+};
+
 /* Everything the user asked for, validated once by the option parser. */
 struct vm_config {
 	const char *kernel;
@@ -25,7 +32,7 @@ struct vm_config {
 	unsigned int nr_cpus;
 	bool debug;
 	bool no_reboot;
-	bool reboot_on_panic;	/* --on-panic=reboot */
+	enum on_panic on_panic;	/* --on-panic */
 	unsigned int nr_nvdimms;
 	struct nvdimm_config nvdimm[LKVM_MAX_NVDIMMS];
 };

@@ -107,6 +107,9 @@ struct pseries {
 
 	/* ibm,os-term's message, control characters escaped (set once) */
 	char panic_msg[PSERIES_PANIC_MSG_MAX];
+	/* a panic stops the VM (PSERIES_PANIC); else the guest goes on to
+	 * what its own panic= says, and lkvm only reports it */
+	bool panic_stops;
 
 	/* set-time-of-day moves the guest's clock by this many seconds */
 	_Atomic int64_t rtc_offset;

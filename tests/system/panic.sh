@@ -24,5 +24,5 @@ check "--on-panic=reboot: each restart is reported" \
 "$LKVM" run -k "$GUEST_KERNEL" --on-panic=later 2> bad.err
 rc=$?
 check "--on-panic with another word: usage error" test $rc = 2
-check "... named in one line" contains bad.err "^lkvm run: --on-panic: 'later' is not stop or reboot$"
+check "... named in one line" contains bad.err "^lkvm run: --on-panic: 'later' is not stop, reboot or guest$"
 finish

@@ -1,5 +1,6 @@
-# A guest reboot boots the guest again; --no-reboot exits instead; a panic
-# with panic=-1 follows the same rule; SIGTERM stops lkvm cleanly.
+# A guest reboot boots the guest again; --no-reboot exits instead; with
+# --on-panic=guest a panic with panic=-1 follows the same rule; SIGTERM
+# stops lkvm cleanly.
 # timeout: 240
 . "${LKVM_SCENARIOS:-.}/lib.sh"
 
@@ -28,10 +29,12 @@ cat noreboot.log
 check "--no-reboot: lkvm exits 0 when the guest reboots" test $rc = 0
 check "--no-reboot: the guest booted once" test "$(count noreboot.log GUEST-BOOTED)" = 1
 
-"$LKVM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" --no-reboot \
+# --on-panic=guest: the guest's own panic=-1 asks for the reboot
+"$LKVM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" --no-reboot --on-panic=guest \
 	-p "console=hvc0 quiet panic=-1 lkvm.script=reboot lkvm.how=panic" < /dev/null > panic.log 2>&1
 rc=$?
 cat panic.log
 check "panic: the guest panicked" contains panic.log 'Kernel panic'
-check "panic=-1 with --no-reboot: lkvm exits 0" test $rc = 0
+check "--on-panic=guest, panic=-1 with --no-reboot: lkvm exits 0" test $rc = 0
+check "... and says the guest panicked" contains panic.log '^lkvm: guest panicked: OS panic'
 finish

@@ -86,6 +86,7 @@ static inline int setup(void **state)
 					false), 0);
 	assert_int_equal(guest_mem__add(&f->p.mem, RO_GPA, RO_SIZE, f->ro, true), 0);
 	f->p.nr_cpus = 4;
+	f->p.panic_stops = true;
 	f->p.ops = &fake_ops;
 	f->p.ops_ctx = &f->core;
 	*state = f;

@@ -202,6 +202,18 @@ static void test_os_term(void **state)
 	assert_int_equal(rets[0], 0);
 	assert_int_equal(f->p.exit_request, PSERIES_PANIC);
 	assert_string_equal(f->p.panic_msg, "(message outside guest memory)");
+
+	/* --on-panic=guest: reported, and the guest goes on (its panic=) */
+	f->p.panic_stops = false;
+	f->p.panic_msg[0] = 0;
+	f->p.exit_request = PSERIES_RUNNING;
+	f->core.exits = 0;
+	args[0] = 0x4000;
+	rtas(f, token("ibm,os-term"), 1, args, 1, rets);
+	assert_int_equal(rets[0], 0);
+	assert_int_equal(f->p.exit_request, PSERIES_RUNNING);
+	assert_int_equal(f->core.exits, 0);
+	assert_string_equal(f->p.panic_msg, "OS panic: sysrq\\ntriggered \\x1b[2J crash");
 }
 
 static uint32_t query(struct fixture *f, uint32_t id, uint32_t *status)

@@ -62,6 +62,25 @@ static void test_long_options(void **state)
 	assert_true(cfg.no_reboot);
 }
 
+static void test_on_panic(void **state)
+{
+	struct vm_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "-k", "k"), 0);
+	assert_int_equal(cfg.on_panic, ON_PANIC_STOP);
+	assert_int_equal(PARSE(&cfg, "-k", "k", "--on-panic=reboot"), 0);
+	assert_int_equal(cfg.on_panic, ON_PANIC_REBOOT);
+	assert_int_equal(PARSE(&cfg, "-k", "k", "--on-panic", "guest"), 0);
+	assert_int_equal(cfg.on_panic, ON_PANIC_GUEST);
+	assert_int_equal(PARSE(&cfg, "-k", "k", "--on-panic=guest", "--on-panic=stop"), 0);
+	assert_int_equal(cfg.on_panic, ON_PANIC_STOP);
+	expect_error(PARSE(&cfg, "-k", "k", "--on-panic=Stop"),
+		     "--on-panic: 'Stop' is not stop, reboot or guest");
+	expect_error(PARSE(&cfg, "-k", "k", "--on-panic="), "is not stop");
+	expect_error(PARSE(&cfg, "-k", "k", "--on-panic"), "needs a value");
+}
+
 static void test_help(void **state)
 {
 	struct vm_config cfg;
@@ -138,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_short_options),
 		cmocka_unit_test(test_long_options),
+		cmocka_unit_test(test_on_panic),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_nvdimm_limit),

@@ -57,6 +57,14 @@ ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined,float-cas
               -fno-sanitize-recover=all
 TSAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=thread
 TSAN_TESTS := test-scm-concurrency test-scm test-scm-flush test-console
+# libFuzzer targets (clang): tests/fuzz/fuzz-*.c against the pure code
+FOBJ := build/fuzzbin
+FUZZ_CC := clang
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
+              -fno-sanitize-recover=all
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
 
 TARGET_PURE_OBJS := $(PURE_SRCS:%.c=$(TOBJ)/%.o)
 TARGET_KVM_OBJS  := $(KVM_SRCS:%.c=$(TOBJ)/%.o)
@@ -67,8 +75,10 @@ ASAN_PURE_OBJS   := $(PURE_SRCS:%.c=$(AOBJ)/%.o)
 TSAN_PURE_OBJS   := $(PURE_SRCS:%.c=$(SOBJ)/%.o)
 ASAN_TESTS       := $(TEST_SRCS:tests/unit/%.c=$(AOBJ)/tests/%)
 TSAN_TEST_BINS   := $(TSAN_TESTS:%=$(SOBJ)/tests/%)
+FUZZ_PURE_OBJS   := $(PURE_SRCS:%.c=$(FOBJ)/%.o)
+FUZZ_BINS        := $(FUZZ_SRCS:tests/fuzz/%.c=$(FOBJ)/%)
 
-.PHONY: all unit unit-native unit-target unit-asan unit-tsan system check demo bench deps clean \
+.PHONY: all unit unit-native unit-target unit-asan unit-tsan fuzz fuzz-smoke system check demo bench deps clean \
         kernel images bench-images fresh-check
 .SECONDARY:
 all: lkvm
@@ -118,6 +128,17 @@ $(SOBJ)/tests/%: tests/unit/%.c $(TSAN_PURE_OBJS)
 	@echo "  TSANTEST $@"
 	$(Q)$(CC) $(CFLAGS) $(TSAN_FLAGS) -o $@ $< $(TSAN_PURE_OBJS) -lcmocka -lfdt -lpmem -ldl -lpthread
 
+$(FOBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FOBJ)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_PURE_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_PURE_OBJS) \
+		-lfdt -lpmem -ldl -lpthread
+
 # The ppc64el sysroot (libfdt, libpmem, cmocka from Debian), cached outside
 # the clone by the script; build/sysroot points at it.
 $(SYSROOT)/.done: guest-images/build-sysroot.sh guest-images/lib.sh
@@ -147,6 +168,16 @@ unit-tsan:
 	$(Q)$(MAKE) --no-print-directory $(TSAN_TEST_BINS)
 	$(Q)TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		tests/unit/run.sh "unit (x86_64 TSan)" "" $(TSAN_TEST_BINS)
+
+# every fuzz target for FUZZ_SECONDS each (make check runs them briefly)
+fuzz:
+	$(Q)tools/ensure-deps.sh fuzz
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_BINS)
+
+# a few seconds per target: keeps every target building and running
+fuzz-smoke:
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
 unit-target:
 	$(Q)tools/ensure-deps.sh unit

@@ -1,6 +1,6 @@
 #!/bin/bash
 # make check: unit tests (native, native under ASan+UBSan and TSan, and ppc64le
-# under qemu-user), then the system
+# under qemu-user), a few seconds of each fuzz target, then the system
 # scenarios in the emulated POWER host. Ends with "check: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ mkdir -p build
 start=$(date +%s)
 status=0
 : > build/check.out
-for target in unit-native unit-target unit-asan unit-tsan system; do
+for target in unit-native unit-target unit-asan unit-tsan fuzz-smoke system; do
 	make --no-print-directory $target 2>&1 | tee -a build/check.out || status=1
 done
 passed=0 failed=0

@@ -1,17 +1,20 @@
 #!/bin/bash
 # Make sure the Debian packages a step needs are installed: installs them when
 # run as root, otherwise prints the one apt-get command to run.
-# Usage: tools/ensure-deps.sh build|unit|system|all
+# Usage: tools/ensure-deps.sh build|unit|fuzz|system|all
 set -euo pipefail
 
 if [ "$(uname -m)" = ppc64le ]; then
 	build="gcc make libfdt-dev libpmem-dev pkg-config"
 	unit="$build libcmocka-dev"
+	fuzz="$unit clang libclang-rt-dev"
 	system="$build busybox-static"
 else
 	build="make gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross mmdebstrap
 	       debian-archive-keyring ca-certificates"
 	unit="$build gcc libc6-dev libcmocka-dev libfdt-dev libpmem-dev qemu-user"
+	# libFuzzer comes with clang's runtime
+	fuzz="$unit clang libclang-rt-14-dev"
 	# gcc and libc6-dev: the kernel's build builds its own host tools
 	system="$build qemu-system-ppc qemu-utils qemu-user e2fsprogs linux-source-6.1 cpio flex bison bc
 		libssl-dev libelf-dev xz-utils patch binutils-powerpc64le-linux-gnu gcc libc6-dev"
@@ -20,9 +23,10 @@ fi
 case "${1:-all}" in
 build) want=$build ;;
 unit) want=$unit ;;
+fuzz) want=$fuzz ;;
 system) want=$system ;;
-all) want="$unit $system" ;;
-*) echo "usage: $0 build|unit|system|all" >&2; exit 2 ;;
+all) want="$fuzz $system" ;;
+*) echo "usage: $0 build|unit|fuzz|system|all" >&2; exit 2 ;;
 esac
 
 missing=""

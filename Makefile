@@ -21,9 +21,10 @@ CFLAGS  += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP \
 # Code that never touches KVM: built for the target and, for unit tests,
 # natively on the build machine too.
 PURE_SRCS := $(wildcard util/*.c ppc/*.c devices/*.c fdt/*.c) run-options.c \
-             kvm/caps.c
+             run-sandbox.c kvm/caps.c kvm/vcpu-sandbox.c
 # Code that talks to /dev/kvm or runs the commands.
-KVM_SRCS  := main.c $(wildcard builtin-*.c) $(filter-out kvm/caps.c,$(wildcard kvm/*.c))
+KVM_SRCS  := main.c $(wildcard builtin-*.c) \
+             $(filter-out kvm/caps.c kvm/vcpu-sandbox.c,$(wildcard kvm/*.c))
 TEST_SRCS := $(wildcard tests/unit/test-*.c)
 
 ifeq ($(MACHINE),ppc64le)
@@ -45,7 +46,7 @@ TARGET_LDFLAGS := -L$(TARGET_LIBDIR) -Wl,-rpath-link,$(TARGET_LIBDIR) \
 TARGET_RUN    := qemu-ppc64le -L $(SYSROOT)
 endif
 # libpmem is loaded with dlopen when a vNVDIMM needs it (devices/pmem-lib.c)
-LIBS := -Wl,--as-needed -l:libfdt.a -ldl -lpthread
+LIBS := -Wl,--as-needed -l:libfdt.a -l:libseccomp.a -ldl -lpthread
 
 TOBJ := build/target
 HOBJ := build/native
@@ -106,7 +107,7 @@ $(TOBJ)/tests/%: tests/unit/%.c $(TARGET_PURE_OBJS)
 $(HOBJ)/tests/%: tests/unit/%.c $(HOST_PURE_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTTEST $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lcmocka -lfdt -lpmem -ldl -lpthread
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lcmocka -lfdt -lpmem -lseccomp -ldl -lpthread
 
 $(AOBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -116,7 +117,7 @@ $(AOBJ)/%.o: %.c
 $(AOBJ)/tests/%: tests/unit/%.c $(ASAN_PURE_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  ASANTEST $@"
-	$(Q)$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $< $(ASAN_PURE_OBJS) -lcmocka -lfdt -lpmem -ldl -lpthread
+	$(Q)$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $< $(ASAN_PURE_OBJS) -lcmocka -lfdt -lpmem -lseccomp -ldl -lpthread
 
 $(SOBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -126,7 +127,7 @@ $(SOBJ)/%.o: %.c
 $(SOBJ)/tests/%: tests/unit/%.c $(TSAN_PURE_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TSANTEST $@"
-	$(Q)$(CC) $(CFLAGS) $(TSAN_FLAGS) -o $@ $< $(TSAN_PURE_OBJS) -lcmocka -lfdt -lpmem -ldl -lpthread
+	$(Q)$(CC) $(CFLAGS) $(TSAN_FLAGS) -o $@ $< $(TSAN_PURE_OBJS) -lcmocka -lfdt -lpmem -lseccomp -ldl -lpthread
 
 $(FOBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -137,7 +138,7 @@ $(FOBJ)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_PURE_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_PURE_OBJS) \
-		-lfdt -lpmem -ldl -lpthread
+		-lfdt -lpmem -lseccomp -ldl -lpthread
 
 # The ppc64el sysroot (libfdt, libpmem, cmocka from Debian), cached outside
 # the clone by the script; build/sysroot points at it.

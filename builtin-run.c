@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lkvm/boot.h"
@@ -16,6 +17,7 @@
 #include "lkvm/config.h"
 #include "lkvm/machine.h"
 #include "lkvm/rootfs-pmem.h"
+#include "lkvm/sandbox.h"
 #include "lkvm/util.h"
 
 static double now_ms(void)
@@ -68,6 +70,7 @@ struct session {
 	int sig_fd;
 	bool stdin_open;
 	int signalled;	/* the signal that stopped us, or 0 */
+	bool sandboxed;	/* the main thread's filter is on */
 	char panic_msg[PSERIES_PANIC_MSG_MAX];	/* the last guest panic's */
 };
 
@@ -141,6 +144,17 @@ static int boot_once(struct session *s, const struct vm_config *cfg,
 	if (cfg->debug)	/* the absolute time lets a benchmark tell lkvm's share */
 		fprintf(stderr, "lkvm: guest set up in %.1f ms, vCPUs started at monotonic %.3f ms\r\n",
 			now_ms() - start, now_ms());
+	/* after the first start: everything lkvm opens from now on it needs
+	 * for the guest, and all of it is covered */
+	if (!s->sandboxed) {
+		ret = sandbox__apply(&run_main_policy);
+		if (ret) {
+			machine__stop(&s->m, PSERIES_FAILED);
+			machine__destroy(&s->m);
+			return ret;
+		}
+		s->sandboxed = true;
+	}
 	*why = serve(s);
 	/* a vCPU waiting on a stalled terminal must not hold the stop */
 	console__set_stopping(&s->console, true);
@@ -283,6 +297,14 @@ int cmd_run(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	kvm__install_kick_handler();
+	/* glibc reads the time zone file on the first gmtime_r (RTAS
+	 * get-time-of-day): read it now, before any filter forbids opening */
+	tzset();
+	sandbox__enable(cfg.seccomp);
+	if (cfg.debug && cfg.seccomp)
+		fprintf(stderr, "lkvm: seccomp allow-lists: main %u, vCPU %u, label flusher %u syscalls\n",
+			sandbox__count(&run_main_policy), sandbox__count(&kvm_vcpu_policy),
+			sandbox__count(&nvdimm_label_flusher_policy));
 	console__init(&s.console, STDOUT_FILENO);
 	s.stdin_open = true;
 	terminal_raw();

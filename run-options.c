@@ -15,6 +15,7 @@ enum {
 	OPT_NVDIMM,
 	OPT_ROOTFS_PMEM,
 	OPT_ON_PANIC,
+	OPT_SECCOMP,
 };
 
 static const struct option long_options[] = {
@@ -29,6 +30,7 @@ static const struct option long_options[] = {
 	{ "debug", no_argument, NULL, OPT_DEBUG },
 	{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
 	{ "on-panic", required_argument, NULL, OPT_ON_PANIC },
+	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -57,6 +59,8 @@ const char *run_options__usage(void)
 	       "                        when the guest kernel panics (RTAS ibm,os-term): stop\n"
 	       "                        with exit code 4 (default), restart the guest, or\n"
 	       "                        leave it to the guest's panic= (which may hang it)\n"
+	       "      --seccomp on|off  syscall filters on every thread (default on; off\n"
+	       "                        for debugging only)\n"
 	       "      --debug           report unhandled hypercalls and RTAS calls\n"
 	       "  -h, --help            this text\n"
 	       "\n"
@@ -131,6 +135,11 @@ static int parse_one(int opt, const char *arg, struct vm_config *cfg)
 	case OPT_NO_REBOOT:
 		cfg->no_reboot = true;
 		return 0;
+	case OPT_SECCOMP:
+		if (strcmp(arg, "on") && strcmp(arg, "off"))
+			return lkvm__fail(-EINVAL, "--seccomp: '%s' is not on or off", arg);
+		cfg->seccomp = !strcmp(arg, "on");
+		return 0;
 	case OPT_ON_PANIC:
 		if (!strcmp(arg, "stop"))
 			cfg->on_panic = ON_PANIC_STOP;
@@ -153,6 +162,7 @@ int run_options__parse(int argc, char **argv, struct vm_config *cfg)
 	*cfg = (struct vm_config){
 		.ram_size = LKVM_DEFAULT_RAM,
 		.nr_cpus = 1,
+		.seccomp = true,
 	};
 	optind = 0;	/* GNU: start afresh, so the parser can be called again */
 	opterr = 0;	/* we word the errors ourselves */

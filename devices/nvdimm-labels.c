@@ -11,10 +11,12 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "lkvm/nvdimm.h"
+#include "lkvm/sandbox.h"
 #include "lkvm/util.h"
 #include "nvdimm-internal.h"
 
@@ -39,10 +41,23 @@ static void wait_until(struct nvdimm_label_flusher *f, uint64_t ns)
 	pthread_cond_timedwait(&f->cond, &f->lock, &ts);
 }
 
+/* What a label flusher does: wait, and sync a range of its mapping. */
+static const char *const flusher_syscalls[] = { "msync", "fdatasync", "fsync", NULL };
+
+const struct sandbox_policy nvdimm_label_flusher_policy = {
+	.thread = "vNVDIMM label flusher",
+	.syscalls = flusher_syscalls,
+};
+
 static void *label_flusher(void *arg)
 {
 	struct nvdimm *d = arg;
 	struct nvdimm_label_flusher *f = d->label_flusher;
+
+	/* it reads no guest input; a filter that cannot load is reported and
+	 * the labels are still made durable */
+	if (sandbox__apply(&nvdimm_label_flusher_policy))
+		fprintf(stderr, "lkvm: %s\r\n", lkvm__last_error());
 
 	pthread_mutex_lock(&f->lock);
 	while (!f->stop) {

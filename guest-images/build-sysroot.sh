@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-pkgs="libc6 libfdt-dev libpmem-dev libcmocka-dev"
+pkgs="libc6 libfdt-dev libpmem-dev libcmocka-dev libseccomp-dev"
 out=$LKVM_CACHE/sysroot-$(cache_key "$pkgs" "$0")
 if [ -f "$out/.done" ]; then
 	echo "$out"

@@ -9,6 +9,7 @@
 #include <linux/kvm.h>
 
 #include "lkvm/kvm-vm.h"
+#include "lkvm/sandbox.h"
 #include "lkvm/util.h"
 
 #define LPCR_ILE (1ULL << 25)	/* interrupts taken little-endian */
@@ -194,10 +195,10 @@ static void *vcpu_thread(void *arg)
 {
 	struct kvm_vcpu *vcpu = arg;
 	bool running = vcpu->start_pending;
-	int ret = 0;
+	int ret = sandbox__apply(&kvm_vcpu_policy);
 
 	vcpu->start_pending = false;
-	while (!vcpu->ops->stopping(vcpu->ctx)) {
+	while (!ret && !vcpu->ops->stopping(vcpu->ctx)) {
 		if (!running) {
 			ret = wait_for_start(vcpu);
 			if (ret)

@@ -33,11 +33,14 @@ struct vm_config {
 	bool debug;
 	bool no_reboot;
 	enum on_panic on_panic;	/* --on-panic */
+	bool seccomp;		/* --seccomp=on (the default) */
 	unsigned int nr_nvdimms;
 	struct nvdimm_config nvdimm[LKVM_MAX_NVDIMMS];
 };
 
 enum { RUN_OPTIONS_OK = 0, RUN_OPTIONS_HELP = 1 };
+
+struct sandbox_policy;
 
 /*
  * Parse `lkvm run` arguments (argv[0] is "run"). Returns RUN_OPTIONS_OK,
@@ -45,6 +48,9 @@ enum { RUN_OPTIONS_OK = 0, RUN_OPTIONS_HELP = 1 };
  * message in lkvm__last_error(). Strings point into argv.
  */
 int run_options__parse(int argc, char **argv, struct vm_config *cfg);
+
+/* lkvm run's main thread's seccomp allow-list (lkvm/sandbox.h) */
+extern const struct sandbox_policy run_main_policy;
 const char *run_options__usage(void);
 
 #endif

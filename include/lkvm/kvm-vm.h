@@ -12,6 +12,8 @@
  * A KVM-HV virtual machine: the VM and device file descriptors and the
  * memory slots. Knows POWER's KVM interface, not the pseries machine.
  */
+struct sandbox_policy;
+
 struct kvm_vm {
 	int kvm_fd;
 	int vm_fd;
@@ -74,6 +76,9 @@ struct kvm_vcpu {
 	const struct kvm_vcpu_ops *ops;
 	void *ctx;
 };
+
+/* a vCPU thread's seccomp allow-list (lkvm/sandbox.h), applied as it starts */
+extern const struct sandbox_policy kvm_vcpu_policy;
 
 int kvm_vcpu__create(struct kvm_vm *vm, struct kvm_vcpu *vcpu, unsigned int id);
 void kvm_vcpu__destroy(struct kvm_vcpu *vcpu);

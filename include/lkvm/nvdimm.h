@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct sandbox_policy;
+
 /*
  * A vNVDIMM: persistent memory backed by a host file or device-DAX, seen by
  * the guest's papr_scm driver through an ibm,pmemory node and the SCM
@@ -157,6 +159,8 @@ void nvdimm__discard(struct nvdimm *d);
  */
 void nvdimm__label_written(struct nvdimm *d);
 int nvdimm__start_label_flusher(struct nvdimm *d);
+/* the label flusher thread's seccomp allow-list (lkvm/sandbox.h) */
+extern const struct sandbox_policy nvdimm_label_flusher_policy;
 void nvdimm__stop_label_flusher(struct nvdimm *d);
 
 /* Make the region and label durable (page cache: fdatasync). */

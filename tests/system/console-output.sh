@@ -2,7 +2,7 @@
 # away, lkvm carries on (no SIGPIPE death) and ends normally; when the
 # reader stalls (a full pipe), SIGTERM still stops lkvm within seconds and
 # its vNVDIMM is closed (unlocked, fsynced data kept).
-# timeout: 240
+# timeout: 300
 . "${LKVM_SCENARIOS:-.}/lib.sh"
 
 run_flood() {
@@ -36,7 +36,7 @@ held() {
 	done | grep -q -e pipe_write -e poll
 }
 i=0
-until held || [ $i -ge 300 ]; do
+until held || [ $i -ge 1200 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done

@@ -81,6 +81,20 @@ static void test_on_panic(void **state)
 	expect_error(PARSE(&cfg, "-k", "k", "--on-panic"), "needs a value");
 }
 
+static void test_seccomp(void **state)
+{
+	struct vm_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "-k", "k"), 0);
+	assert_true(cfg.seccomp);	/* on unless asked */
+	assert_int_equal(PARSE(&cfg, "-k", "k", "--seccomp=off"), 0);
+	assert_false(cfg.seccomp);
+	assert_int_equal(PARSE(&cfg, "-k", "k", "--seccomp", "on"), 0);
+	assert_true(cfg.seccomp);
+	expect_error(PARSE(&cfg, "-k", "k", "--seccomp=no"), "--seccomp: 'no' is not on or off");
+}
+
 static void test_help(void **state)
 {
 	struct vm_config cfg;
@@ -158,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_short_options),
 		cmocka_unit_test(test_long_options),
 		cmocka_unit_test(test_on_panic),
+		cmocka_unit_test(test_seccomp),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_nvdimm_limit),

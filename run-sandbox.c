@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+/* lkvm run's main thread: its seccomp allow-list (applied in builtin-run.c). */
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <linux/kvm.h>
+
+#include "lkvm/config.h"
+#include "lkvm/sandbox.h"
+
+/*
+ * The main thread after the first start: its event loop (stdin, signals,
+ * the machine's exit), stops, and a reboot's whole set-up again (files,
+ * guest RAM, KVM's VM and vCPU ioctls, new vCPU threads, which start under
+ * this filter and add their own), the vNVDIMMs' final flush and close.
+ */
+static const char *const main_syscalls[] = {
+	"read", "readv", "poll", "ppoll", "close", "openat", "open", "newfstatat",
+	"fstat", "statx", "fstatfs", "lseek", "pread64", "fcntl", "dup", "eventfd2",
+	"clone", "clone3", "set_robust_list", "rseq", "rt_sigaction",
+	"prctl", "seccomp", "sched_getaffinity", "getrandom", "flock", "ftruncate",
+	"unlink", "unlinkat", "msync", "fdatasync", "fsync", "mremap", "uname",
+	"readlink", "sysinfo", "getcwd", NULL,
+};
+
+/* the terminal (isatty, raw mode and back); every KVM ioctl is type 0xAE */
+static const unsigned long main_ioctls[] = { TCGETS, TCSETS, TCSETSW, TCSETSF };
+
+const struct sandbox_policy run_main_policy = {
+	.thread = "main",
+	.syscalls = main_syscalls,
+	.ioctls = main_ioctls,
+	.nr_ioctls = sizeof(main_ioctls) / sizeof(main_ioctls[0]),
+	.ioctl_type = KVMIO,
+};

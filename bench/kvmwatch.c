@@ -73,16 +73,21 @@ static double now(void)
 
 /*
  * Where the marker's times go, opened as the VMM starts: lkvm's vCPU
- * threads run under a seccomp filter that allows no open(), and the
- * observer must not change what the VMM may do.
+ * threads run under a seccomp filter that allows no open() or stat(),
+ * and the observer must not change what the VMM may do.
  */
 static FILE *out_file;
+static char out_buf[1024];
 
 __attribute__((constructor)) static void open_out(void)
 {
 	const char *out = getenv("KVMWATCH_OUT");
 
 	out_file = out ? fopen(out, "w") : NULL;
+	/* our buffer: stdio would otherwise fstat() the file at the first
+	 * write, from a vCPU thread */
+	if (out_file)
+		setvbuf(out_file, out_buf, _IOFBF, sizeof(out_buf));
 }
 
 static int (*real_ioctl)(int, unsigned long, void *);

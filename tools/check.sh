@@ -15,7 +15,7 @@ done
 passed=0 failed=0
 while read -r p f; do
 	passed=$((passed + p)) failed=$((failed + f))
-done < <(sed -n 's/^[a-z0-9 ()_-]*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' build/check.out)
+done < <(sed -n 's/^[A-Za-z0-9 ()_+-]*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' build/check.out)
 # a step that broke before printing its summary still fails the check
 if [ $status != 0 ] && [ $failed = 0 ]; then failed=1; fi
 echo "check took $(($(date +%s) - start)) s"

@@ -9,6 +9,8 @@ mkdir -p build
 start=$(date +%s)
 status=0
 : > build/check.out
+# the folders' dependency rules first: seconds, and no build needed
+tools/check-layers.sh 2>&1 | tee -a build/check.out || status=1
 for target in unit-native unit-target unit-asan unit-tsan fuzz-smoke system; do
 	make --no-print-directory $target 2>&1 | tee -a build/check.out || status=1
 done

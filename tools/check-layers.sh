@@ -1,0 +1,80 @@
+#!/bin/bash
+# The dependency rules between lkvm's folders (docs: ../shared/docs/design.md,
+# README "Layout"), checked on the #include lines of every source file and
+# header. Each lkvm header belongs to the folder that implements it; a
+# folder may not include what the rules below forbid. Breaches the code
+# still has are listed in tools/layers.known, one "file -> header" a line:
+# a new breach fails, and so does a listed one that is gone (strike it from
+# the list: it only ever shrinks). Ends with "layers: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+# owner of each header in include/lkvm/
+owner_of() {
+	case "$1" in
+	util.h|guest-mem.h|loader.h|sandbox.h) echo util ;;
+	kvm.h|kvm-vm.h|kvm-caps.h|machine.h|linux/kvm.h) echo kvm ;;
+	pseries.h|memmap.h|boot.h|hcall.h|rtas.h|papr.h) echo ppc ;;
+	fdt.h) echo fdt ;;
+	console.h|nvdimm.h|scm.h|pmem-lib.h|rootfs-pmem.h|nvdimm-format.h) echo devices ;;
+	config.h|builtin.h) echo commands ;;
+	*) echo unknown ;;
+	esac
+}
+
+# the folder a file belongs to; a header belongs where it is implemented
+folder_of() {
+	case "$1" in
+	util/*|kvm/*|ppc/*|fdt/*|devices/*) echo "${1%%/*}" ;;
+	include/lkvm/*) owner_of "${1#include/lkvm/}" ;;
+	*) echo commands ;;	# main.c, builtin-*.c, run-*.c
+	esac
+}
+
+# may FOLDER include a header owned by OWNER?
+allowed() {
+	local folder=$1 owner=$2
+	[ "$folder" = "$owner" ] && return 0
+	case "$folder:$owner" in
+	*:unknown) return 1 ;;
+	util:*) return 1 ;;			# util/ stands alone
+	*:util) return 0 ;;
+	kvm:*) return 1 ;;			# no pseries, device or option header
+	ppc:devices|ppc:commands) return 1 ;;	# devices register themselves
+	ppc:*) return 0 ;;
+	fdt:kvm|fdt:devices|fdt:commands) return 1 ;;	# plain descriptions only
+	fdt:*) return 0 ;;
+	devices:kvm|devices:commands) return 1 ;;	# no ioctls, no options
+	devices:*) return 0 ;;
+	commands:*) return 0 ;;
+	esac
+	return 1
+}
+
+found=$(mktemp)
+trap 'rm -f "$found"' EXIT
+for f in $(git ls-files 'util/*.[ch]' 'kvm/*.[ch]' 'ppc/*.[ch]' 'fdt/*.[ch]' \
+	'devices/*.[ch]' 'include/lkvm/*.h' '*.c' | grep -v '^tests/\|^bench/'); do
+	folder=$(folder_of "$f")
+	sed -n -e 's/^#include "lkvm\/\([^"]*\)".*/\1/p' -e 's/^#include <\(linux\/kvm.h\)>.*/\1/p' "$f" |
+	while read -r h; do
+		allowed "$folder" "$(owner_of "$h")" || echo "$f -> $h"
+	done
+done | sort -u > "$found"
+
+known=tools/layers.known
+new=$(comm -23 "$found" <(grep -v '^#' "$known" | sort -u))
+gone=$(comm -13 "$found" <(grep -v '^#' "$known" | sort -u))
+failed=0
+if [ -n "$new" ]; then
+	echo "--- layers: new includes that break the dependency rules:"
+	echo "$new" | sed 's/^/    /'
+	failed=1
+fi
+if [ -n "$gone" ]; then
+	echo "--- layers: mended, strike these from $known:"
+	echo "$gone" | sed 's/^/    /'
+	failed=1
+fi
+echo "layers: $((1 - failed)) passed, $failed failed ($(wc -l < "$found") known breaches left)"
+[ $failed = 0 ]

@@ -84,10 +84,11 @@ int nvdimm_format__run(const struct nvdimm_format_opts *o,
 	/* the info block first: labels never point at a namespace without it */
 	if (p.mode == NVDIMM_NS_FSDAX) {
 		memcpy(d.data + NVDIMM_PFN_SB_OFFSET, sb, sizeof(sb));
-		/* real pmem: the backing's flush covers the label area only */
+		/* real pmem: the backing's flush covers the label area only;
+		 * pmem_lib__persist, which takes the pre-ISA-3.1 path where
+		 * libpmem's own would fault (emulated POWER9) */
 		if (d.is_pmem)
-			pmem_lib__get()->persist(d.data + NVDIMM_PFN_SB_OFFSET,
-						 sizeof(sb));
+			pmem_lib__persist(d.data + NVDIMM_PFN_SB_OFFSET, sizeof(sb));
 	} else {
 		r->stale_pfn_sb = has_own_info_block(d.data + NVDIMM_PFN_SB_OFFSET,
 						     p.ns_uuid);

@@ -5,6 +5,7 @@
 /* PAPR hcall return codes (LoPAPR; Linux asm/hvcall.h has the same values). */
 #define H_SUCCESS		0
 #define H_BUSY			1
+#define H_PARTIAL		5	/* some requested items are unknown */
 #define H_LONG_BUSY_ORDER_1_MSEC	9900
 #define H_LONG_BUSY_ORDER_10_MSEC	9901
 #define H_HARDWARE		(-1)

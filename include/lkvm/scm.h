@@ -15,11 +15,6 @@ struct pseries;
  * the return value goes to r3.
  */
 
-/* PAPR return code not (yet) in papr.h: some requested items are unknown */
-#ifndef H_PARTIAL
-#define H_PARTIAL		5
-#endif
-
 /* H_SCM_UNBIND_ALL scopes */
 #define H_UNBIND_SCOPE_ALL	1
 #define H_UNBIND_SCOPE_DRC	2

@@ -19,15 +19,15 @@ static void print_result(const struct nvdimm_format_opts *o,
 {
 	char s[NVDIMM_UUID_STR_LEN];
 
-	nvdimm_uuid__format(r->unit_guid, s);
+	uuid__format(r->unit_guid, s);
 	printf("unit_guid=%s\n", s);
-	nvdimm_uuid__format(r->ns_uuid, s);
+	uuid__format(r->ns_uuid, s);
 	printf("namespace_uuid=%s\n", s);
 	printf("mode=%s\n", o->mode == NVDIMM_NS_FSDAX ? "fsdax" : "raw");
 	printf("label_version=1.%d\n", o->version);
 	printf("iset_cookie=%#llx\n", (unsigned long long)r->cookie);
 	if (o->mode == NVDIMM_NS_FSDAX) {
-		nvdimm_uuid__format(r->pfn_uuid, s);
+		uuid__format(r->pfn_uuid, s);
 		printf("pfn_uuid=%s\n", s);
 	}
 	printf("data_offset=%llu\n", (unsigned long long)r->data_offset);

@@ -82,7 +82,6 @@ static int check_sizes(const char *path, uint64_t size, const char *size_text,
 
 int nvdimm_config__validate(const struct nvdimm_config *cfg)
 {
-	static const uint8_t nil[NVDIMM_UUID_LEN];
 	char a[32], b[32];
 	int ret;
 
@@ -94,7 +93,7 @@ int nvdimm_config__validate(const struct nvdimm_config *cfg)
 			  format_size(cfg->label_size, b, sizeof(b)));
 	if (ret)
 		return ret;
-	if (cfg->has_uuid && !memcmp(cfg->uuid, nil, sizeof(nil)))
+	if (cfg->has_uuid && uuid__is_nil(cfg->uuid))
 		return bad(-EINVAL, cfg->path, "uuid= must not be the nil UUID");
 	return 0;
 }
@@ -102,7 +101,6 @@ int nvdimm_config__validate(const struct nvdimm_config *cfg)
 static int parse_option(const char *path, char *opt, struct nvdimm_config *cfg,
 			bool *seen_uuid, bool *seen_ro)
 {
-	static const uint8_t nil[NVDIMM_UUID_LEN];
 	const char *val;
 
 	if (!*opt)
@@ -125,11 +123,11 @@ static int parse_option(const char *path, char *opt, struct nvdimm_config *cfg,
 	val = opt + 5;
 	if (!*val)
 		return bad(-EINVAL, path, "uuid= is empty");
-	if (nvdimm_uuid__parse(val, cfg->uuid))
+	if (uuid__parse(val, cfg->uuid))
 		return bad(-EINVAL, path,
 			   "uuid=%.60s is not a UUID (36 characters: 8-4-4-4-12 hex digits)",
 			   val);
-	if (!memcmp(cfg->uuid, nil, sizeof(nil)))
+	if (uuid__is_nil(cfg->uuid))
 		return bad(-EINVAL, path, "uuid=%s is the nil UUID; give a real one", val);
 	cfg->has_uuid = true;
 	return 0;

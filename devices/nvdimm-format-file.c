@@ -56,7 +56,7 @@ int nvdimm_format__run(const struct nvdimm_format_opts *o,
 	if (o->has_ns_uuid) {
 		memcpy(p.ns_uuid, o->ns_uuid, NVDIMM_UUID_LEN);
 	} else {
-		ret = nvdimm_uuid__generate(p.ns_uuid);
+		ret = uuid__generate(p.ns_uuid);
 		if (ret)
 			return ret;
 	}

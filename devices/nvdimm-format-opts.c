@@ -68,7 +68,6 @@ static int parse_name(const char *arg, char out[NVDIMM_LABEL_NAME_LEN])
 
 static int parse_one(int opt, const char *arg, struct nvdimm_format_opts *o)
 {
-	static const uint8_t nil[NVDIMM_UUID_LEN];
 
 	switch (opt) {
 	case OPT_MODE:
@@ -83,11 +82,11 @@ static int parse_one(int opt, const char *arg, struct nvdimm_format_opts *o)
 	case OPT_NAME:
 		return parse_name(arg, o->name);
 	case OPT_NS_UUID:
-		if (nvdimm_uuid__parse(arg, o->ns_uuid))
+		if (uuid__parse(arg, o->ns_uuid))
 			return lkvm__fail(-EINVAL,
 					  "--namespace-uuid '%.60s' is not a UUID (8-4-4-4-12 hex digits)",
 					  arg);
-		if (!memcmp(o->ns_uuid, nil, sizeof(nil)))
+		if (uuid__is_nil(o->ns_uuid))
 			return lkvm__fail(-EINVAL, "--namespace-uuid must not be the nil UUID");
 		o->has_ns_uuid = true;
 		return 0;

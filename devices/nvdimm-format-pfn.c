@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lkvm/bytes.h"
 #include "lkvm/nvdimm-format.h"
 #include "lkvm/util.h"
 
@@ -41,14 +42,6 @@ enum {
 #define PFN_PAGE_STRUCT		64	/* the most a struct page may take */
 
 static const char pfn_sig[16] = "NVDIMM_PFN_INFO";
-
-static void put_le(uint8_t *p, uint64_t v, unsigned int bytes)
-{
-	unsigned int i;
-
-	for (i = 0; i < bytes; i++, v >>= 8)
-		p[i] = v;
-}
 
 uint64_t nvdimm_format_data_offset(const struct nvdimm_format_params *p)
 {
@@ -81,18 +74,18 @@ int nvdimm_format_pfn_sb(const struct nvdimm_format_params *p, void *sb,
 	memcpy(b + PFN_SIGNATURE, pfn_sig, sizeof(pfn_sig));
 	memcpy(b + PFN_UUID, p->pfn_uuid, NVDIMM_UUID_LEN);
 	memcpy(b + PFN_PARENT_UUID, p->ns_uuid, NVDIMM_UUID_LEN);
-	put_le(b + PFN_FLAGS, 0, 4);
-	put_le(b + PFN_VERSION_MAJOR, 1, 2);
-	put_le(b + PFN_VERSION_MINOR, 4, 2);
-	put_le(b + PFN_DATAOFF, off, 8);
-	put_le(b + PFN_NPFNS, (p->size - off) / NVDIMM_PFN_PAGE_SIZE, 8);
-	put_le(b + PFN_MODE, PFN_MODE_RAM, 4);
-	put_le(b + PFN_START_PAD, 0, 4);
-	put_le(b + PFN_END_TRUNC, 0, 4);
-	put_le(b + PFN_ALIGN, NVDIMM_PFN_ALIGN, 4);
-	put_le(b + PFN_PAGE_SIZE, NVDIMM_PFN_PAGE_SIZE, 4);
-	put_le(b + PFN_PAGE_STRUCT_SIZE, PFN_PAGE_STRUCT, 2);
-	put_le(b + PFN_CHECKSUM, nvdimm_fletcher64(b, len), 8);
+	put_le32(b + PFN_FLAGS, 0);
+	put_le16(b + PFN_VERSION_MAJOR, 1);
+	put_le16(b + PFN_VERSION_MINOR, 4);
+	put_le64(b + PFN_DATAOFF, off);
+	put_le64(b + PFN_NPFNS, (p->size - off) / NVDIMM_PFN_PAGE_SIZE);
+	put_le32(b + PFN_MODE, PFN_MODE_RAM);
+	put_le32(b + PFN_START_PAD, 0);
+	put_le32(b + PFN_END_TRUNC, 0);
+	put_le32(b + PFN_ALIGN, NVDIMM_PFN_ALIGN);
+	put_le32(b + PFN_PAGE_SIZE, NVDIMM_PFN_PAGE_SIZE);
+	put_le16(b + PFN_PAGE_STRUCT_SIZE, PFN_PAGE_STRUCT);
+	put_le64(b + PFN_CHECKSUM, nvdimm_fletcher64(b, len));
 	return 0;
 }
 

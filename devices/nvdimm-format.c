@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lkvm/bytes.h"
 #include "lkvm/nvdimm-format.h"
 #include "lkvm/util.h"
 
@@ -71,34 +72,6 @@ static const uint8_t pfn_claim_guid[16] = {
 	0xba, 0x00, 0x64, 0x26, 0x9f, 0xfb, 0x77, 0x46,
 	0xbc, 0xb0, 0x96, 0x8f, 0x11, 0xd0, 0xd2, 0x25,
 };
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	put_le16(p, v);
-	put_le16(p + 2, v >> 16);
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	put_le32(p, v);
-	put_le32(p + 4, v >> 32);
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /*
  * Two running sums over 32-bit little-endian words: the low one wraps at
@@ -221,13 +194,6 @@ static void write_label(uint8_t *lbl, const struct nvdimm_format_params *p,
 	put_le64(lbl + LBL_CHECKSUM, nvdimm_fletcher64(lbl, g->slot_size));
 }
 
-static bool is_nil(const uint8_t uuid[NVDIMM_UUID_LEN])
-{
-	static const uint8_t nil[NVDIMM_UUID_LEN];
-
-	return !memcmp(uuid, nil, sizeof(nil));
-}
-
 int nvdimm_format_labels(const struct nvdimm_format_params *p, void *area,
 			 size_t len)
 {
@@ -249,7 +215,7 @@ int nvdimm_format_labels(const struct nvdimm_format_params *p, void *area,
 	if (memchr(p->name, '\0', NVDIMM_LABEL_NAME_LEN) == NULL)
 		return lkvm__fail(-EINVAL, "namespace name longer than %d bytes",
 				  NVDIMM_LABEL_NAME_LEN - 1);
-	if (is_nil(p->ns_uuid))
+	if (uuid__is_nil(p->ns_uuid))
 		return lkvm__fail(-EINVAL, "the namespace UUID must not be the nil UUID");
 	/* Linux ignores every label when the set's cookie is zero */
 	if (!nvdimm_iset_cookie(p->unit_guid, p->version))

@@ -26,93 +26,9 @@
 #include <unistd.h>
 
 #include "lkvm/nvdimm.h"
+#include "lkvm/uuid.h"
 #include "lkvm/util.h"
 #include "nvdimm-internal.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static bool is_dash_pos(unsigned int i)
-{
-	return i == 8 || i == 13 || i == 18 || i == 23;
-}
-
-int nvdimm_uuid__parse(const char *s, uint8_t uuid[NVDIMM_UUID_LEN])
-{
-	uint8_t out[NVDIMM_UUID_LEN];
-	unsigned int i = 0, n = 0;
-
-	if (!s || strlen(s) != NVDIMM_UUID_STR_LEN - 1)
-		return -EINVAL;
-	/* every group has an even number of digits: pairs never meet a dash */
-	while (i < NVDIMM_UUID_STR_LEN - 1) {
-		int hi, lo;
-
-		if (is_dash_pos(i)) {
-			if (s[i++] != '-')
-				return -EINVAL;
-			continue;
-		}
-		hi = hexval(s[i]);
-		lo = hexval(s[i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[n++] = hi << 4 | lo;
-		i += 2;
-	}
-	memcpy(uuid, out, sizeof(out));
-	return 0;
-}
-
-void nvdimm_uuid__format(const uint8_t uuid[NVDIMM_UUID_LEN],
-			 char out[NVDIMM_UUID_STR_LEN])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned int i, o = 0;
-
-	for (i = 0; i < NVDIMM_UUID_LEN; i++) {
-		if (is_dash_pos(o))
-			out[o++] = '-';
-		out[o++] = hex[uuid[i] >> 4];
-		out[o++] = hex[uuid[i] & 15];
-	}
-	out[o] = '\0';
-}
-
-static bool uuid_is_nil(const uint8_t uuid[NVDIMM_UUID_LEN])
-{
-	static const uint8_t nil[NVDIMM_UUID_LEN];
-
-	return !memcmp(uuid, nil, sizeof(nil));
-}
-
-/* A random (version 4, RFC 4122 variant) UUID from the kernel's CSPRNG. */
-int nvdimm_uuid__generate(uint8_t uuid[NVDIMM_UUID_LEN])
-{
-	size_t got = 0;
-
-	while (got < NVDIMM_UUID_LEN) {
-		ssize_t n = getrandom(uuid + got, NVDIMM_UUID_LEN - got, 0);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return lkvm__fail(-errno, "cannot get random bytes for a UUID: %s",
-					  strerror(errno));
-		got += n;
-	}
-	uuid[6] = (uuid[6] & 0x0f) | 0x40;
-	uuid[8] = (uuid[8] & 0x3f) | 0x80;
-	return 0;
-}
 
 void nvdimm__real_path(const char *path, char out[PATH_MAX])
 {
@@ -196,7 +112,7 @@ static int record_load(const char *record, uint8_t uuid[NVDIMM_UUID_LEN])
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
 			 buf[n - 1] == ' ' || buf[n - 1] == '\t'))
 		buf[--n] = '\0';
-	if (nvdimm_uuid__parse(buf, uuid) || uuid_is_nil(uuid))
+	if (uuid__parse(buf, uuid) || uuid__is_nil(uuid))
 		return lkvm__fail(-EINVAL,
 				  "unit GUID record %.200s does not hold one UUID line; fix or remove it",
 				  record);
@@ -264,7 +180,7 @@ static int record_store(const char *record, const uint8_t uuid[NVDIMM_UUID_LEN])
 	}
 	if (fd < 0)
 		return -errno;
-	nvdimm_uuid__format(uuid, line);
+	uuid__format(uuid, line);
 	len = strlen(line);
 	line[len++] = '\n';
 	/* readable by all: the GUID is no secret, and tools may look at it */
@@ -317,8 +233,8 @@ int nvdimm_uuid__resolve(struct nvdimm *d, const char *record, bool *store)
 			 * The explicit value wins for this run only; the record
 			 * keeps the GUID the guest's labels may be bound to.
 			 */
-			nvdimm_uuid__format(cfg->uuid, want);
-			nvdimm_uuid__format(recorded, have);
+			uuid__format(cfg->uuid, want);
+			uuid__format(recorded, have);
 			fprintf(stderr,
 				"lkvm: warning: nvdimm %s: uuid=%s differs from %s recorded in %s; using uuid= for this run and keeping the record (remove it to adopt uuid=)\n",
 				cfg->path, want, have, record);
@@ -326,12 +242,12 @@ int nvdimm_uuid__resolve(struct nvdimm *d, const char *record, bool *store)
 	} else if (!ret) {
 		memcpy(d->uuid, recorded, NVDIMM_UUID_LEN);
 	} else {
-		ret = nvdimm_uuid__generate(d->uuid);
+		ret = uuid__generate(d->uuid);
 		if (ret)
 			return ret;
 		*store = true;
 	}
-	nvdimm_uuid__format(d->uuid, d->uuid_str);
+	uuid__format(d->uuid, d->uuid_str);
 	return 0;
 }
 
@@ -350,7 +266,7 @@ int nvdimm_uuid__commit(struct nvdimm *d, const char *record)
 		ret = record_load(record, recorded);
 		if (!ret) {
 			memcpy(d->uuid, recorded, NVDIMM_UUID_LEN);
-			nvdimm_uuid__format(d->uuid, d->uuid_str);
+			uuid__format(d->uuid, d->uuid_str);
 		}
 		return ret;
 	}

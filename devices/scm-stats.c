@@ -35,6 +35,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "lkvm/bytes.h"
 #include "lkvm/guest-mem.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/papr.h"
@@ -106,35 +107,6 @@ static const struct scm_stat *find_stat(const struct nvdimm *d,
 		if (!memcmp(scm_stats[i].id, id, SCM_STAT_ID_LEN))
 			return scm_stats[i].reported(d) ? &scm_stats[i] : NULL;
 	return NULL;
-}
-
-/* Unaligned big-endian access: the guest chooses the buffer address. */
-static uint32_t get_be32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return be32toh(v);
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	v = htobe32(v);
-	memcpy(p, &v, sizeof(v));
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-	v = htobe64(v);
-	memcpy(p, &v, sizeof(v));
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return be64toh(v);
 }
 
 /* Fill the buffer with every statistic this device reports. */

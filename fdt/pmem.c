@@ -7,7 +7,6 @@
  * out of /memory. The root node lists the dynamic-reconfiguration
  * connectors (DRCs) that the devices sit in.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,20 +51,12 @@
  */
 static const uint32_t pmem_associativity[] = { 4, 0, 0, 0, 0 };
 
-/* 36 characters (the array may lack a NUL): 8-4-4-4-12 hex digits */
+/* 36 characters, 8-4-4-4-12 hex digits (the array may lack a NUL) */
 static bool is_uuid(const char *s)
 {
-	unsigned int i;
+	uint8_t bytes[UUID_LEN];
 
-	if (strnlen(s, NVDIMM_UUID_STR_LEN) != NVDIMM_UUID_STR_LEN - 1)
-		return false;
-	for (i = 0; i < NVDIMM_UUID_STR_LEN - 1; i++) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
-			return false;
-	}
-	return true;
+	return strnlen(s, UUID_STR_LEN) == UUID_STR_LEN - 1 && !uuid__parse(s, bytes);
 }
 
 /* The region must be exactly one of the memory map's pmem ranges. */

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lkvm/uuid.h"
+
 struct sandbox_policy;
 
 /*
@@ -22,8 +24,8 @@ struct sandbox_policy;
 #define NVDIMM_MIN_LABEL_SIZE	(128ULL << 10)
 #define NVDIMM_MAX_LABEL_SIZE	(16ULL << 20)
 #define NVDIMM_DRC_BASE		0x90000000u	/* PMEM DRC index = base | slot */
-#define NVDIMM_UUID_LEN		16
-#define NVDIMM_UUID_STR_LEN	37		/* 36 chars + NUL */
+#define NVDIMM_UUID_LEN		UUID_LEN
+#define NVDIMM_UUID_STR_LEN	UUID_STR_LEN
 
 /* Health bits (PAPR, counted from the MSB) that lkvm reports. */
 #define NVDIMM_HEALTH_UNARMED		(1ULL << 63)
@@ -53,16 +55,6 @@ int nvdimm_config__parse(const char *arg, struct nvdimm_config *cfg);
  */
 int nvdimm_configs__check(const struct nvdimm_config *cfgs, unsigned int n);
 
-/*
- * Unit GUID text: 36 characters, hex digits (either case) with dashes at
- * 8, 13, 18 and 23. parse returns 0 or -EINVAL (the nil UUID parses; the
- * callers refuse it); format writes lowercase.
- */
-int nvdimm_uuid__parse(const char *s, uint8_t uuid[NVDIMM_UUID_LEN]);
-/* A random (version 4) UUID; 0 or a negative errno with a message. */
-int nvdimm_uuid__generate(uint8_t uuid[NVDIMM_UUID_LEN]);
-void nvdimm_uuid__format(const uint8_t uuid[NVDIMM_UUID_LEN],
-			 char out[NVDIMM_UUID_STR_LEN]);
 
 /*
  * Where a backing's unit GUID is recorded: "PATH.uuid" beside a regular

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "lkvm/bytes.h"
 #include "lkvm/console.h"
 #include "lkvm/hcall.h"
 #include "lkvm/nvdimm.h"
@@ -92,16 +93,6 @@ static void device_init(struct nvdimm *d, unsigned int slot, unsigned int kind,
 	d->ops = &fake_backing;
 }
 
-static uint64_t le64(const uint8_t *b)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | b[i];
-	return v;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct pseries p;
@@ -146,9 +137,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		/* now and then a number nobody serves */
 		if (data[0] >= 0xf0)
-			nr = le64(data + 1);
+			nr = get_le64(data + 1);
 		for (i = 0; i < HCALL_NR_ARGS; i++)
-			args[i] = le64(data + 1 + 8 * i);
+			args[i] = get_le64(data + 1 + 8 * i);
 		hcall__dispatch(&p, data[0] & 3, nr, args);
 		data += 1 + 8 * HCALL_NR_ARGS;
 		size -= 1 + 8 * HCALL_NR_ARGS;

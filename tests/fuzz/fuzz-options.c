@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		parse_uint(text, 0, UINT64_MAX, &v);
 		break;
 	case 4:
-		nvdimm_uuid__parse(text, uuid);
+		uuid__parse(text, uuid);
 		break;
 	default: {
 		struct nvdimm_format_opts opts;

@@ -78,18 +78,27 @@ static void test_good_image(void **state)
 	assert_true(img.load_end == 4096);
 }
 
+/* 8 KiB of 0x55, the first @guest_size bytes of it guest RAM at 0 */
+static uint8_t *guest_ram(struct guest_mem *mem, size_t guest_size)
+{
+	uint8_t *ram = malloc(8192);
+
+	assert_non_null(ram);
+	memset(ram, 0x55, 8192);
+	assert_int_equal(guest_mem__add(mem, 0, guest_size, ram, false), 0);
+	return ram;
+}
+
 static void test_load_zeroes_bss(void **state)
 {
 	struct guest_mem mem = { 0 };
 	struct loader l = { .nr_jobs = 0 };
 	struct elf_image img;
 	struct mini_elf e;
-	uint8_t *ram = malloc(8192);
+	uint8_t *ram = guest_ram(&mem, 8192);
 	int fd;
 
 	(void)state;
-	memset(ram, 0x55, 8192);
-	assert_int_equal(guest_mem__add(&mem, 0, 8192, ram, false), 0);
 	make_elf(&e);
 	assert_int_equal(elf__inspect(&img, &e, sizeof(e)), 0);
 	fd = elf_file(&e);
@@ -137,12 +146,10 @@ static void test_load_ignores_later_header_changes(void **state)
 	struct loader l = { .nr_jobs = 0 };
 	struct elf_image img;
 	struct mini_elf e;
-	uint8_t *ram = malloc(8192);
+	uint8_t *ram = guest_ram(&mem, 4096);
 	int fd;
 
 	(void)state;
-	memset(ram, 0x55, 8192);
-	assert_int_equal(guest_mem__add(&mem, 0, 4096, ram, false), 0);
 	make_elf(&e);
 	assert_int_equal(elf__inspect(&img, &e, sizeof(e)), 0);
 	e.ph[0].p_filesz = htole64(1ULL << 20);

@@ -154,14 +154,14 @@ static void test_uuid_text(void **state)
 	char s[NVDIMM_UUID_STR_LEN];
 
 	(void)state;
-	assert_int_equal(nvdimm_uuid__parse(UUID_AU, u), 0);
-	nvdimm_uuid__format(u, s);
+	assert_int_equal(uuid__parse(UUID_AU, u), 0);
+	uuid__format(u, s);
 	assert_string_equal(s, UUID_A);		/* always lowercase */
-	assert_int_equal(nvdimm_uuid__parse(s, v), 0);
+	assert_int_equal(uuid__parse(s, v), 0);
 	assert_memory_equal(u, v, sizeof(u));
-	assert_int_equal(nvdimm_uuid__parse("4d5e6f70+8192-4a3b-9c4d-5e6f70819203", v),
+	assert_int_equal(uuid__parse("4d5e6f70+8192-4a3b-9c4d-5e6f70819203", v),
 			 -EINVAL);
-	assert_int_equal(nvdimm_uuid__parse(NULL, v), -EINVAL);
+	assert_int_equal(uuid__parse(NULL, v), -EINVAL);
 	assert_memory_equal(u, v, sizeof(u));	/* untouched on error */
 }
 

@@ -86,7 +86,7 @@ static void recorded_guid(const char *rec, uint8_t guid[16])
 
 	read_at(rec, 0, line, 37);
 	line[36] = '\0';
-	assert_int_equal(nvdimm_uuid__parse(line, guid), 0);
+	assert_int_equal(uuid__parse(line, guid), 0);
 }
 
 /* The label area and info block as the guest would judge them. */
@@ -147,8 +147,8 @@ static void test_uuid_option(void **state)
 	struct nvdimm_format_result r;
 	uint8_t a[16], b[16], rec[16];
 
-	assert_int_equal(nvdimm_uuid__parse(GUID_A, a), 0);
-	assert_int_equal(nvdimm_uuid__parse(GUID_B, b), 0);
+	assert_int_equal(uuid__parse(GUID_A, a), 0);
+	assert_int_equal(uuid__parse(GUID_B, b), 0);
 	assert_int_equal(format(s->path, ",uuid=" GUID_A, "--mode raw", &r), 0);
 	assert_memory_equal(r.unit_guid, a, 16);
 	recorded_guid(s->rec, rec);
@@ -204,7 +204,7 @@ static void test_twice_identical(void **state)
 				"--namespace-uuid " NS_A " --name root", &r), 0);
 	assert_true(range_sum(s->path, 0, 4 * MiB) == head);
 	assert_true(range_sum(s->path, SIZE, LABEL) == labels);
-	assert_int_equal(nvdimm_uuid__parse(NS_A, guid), 0);
+	assert_int_equal(uuid__parse(NS_A, guid), 0);
 	assert_memory_equal(r.ns_uuid, guid, 16);
 	/* another namespace UUID changes both */
 	assert_int_equal(format(s->path, ",uuid=" GUID_A,

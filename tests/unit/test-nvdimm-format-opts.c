@@ -48,7 +48,7 @@ static void test_options(void **state)
 	assert_int_equal(o.version, NVDIMM_LABEL_V1_1);
 	assert_string_equal(o.name, "a-b");
 	assert_true(o.has_ns_uuid);
-	assert_int_equal(nvdimm_uuid__parse(NS_A, ns), 0);
+	assert_int_equal(uuid__parse(NS_A, ns), 0);
 	assert_memory_equal(o.ns_uuid, ns, 16);
 	assert_true(o.cfg.has_uuid);
 	assert_memory_equal(o.cfg.uuid, ns, 16);

@@ -32,8 +32,8 @@ static void params_for(struct nvdimm_format_params *p, uint64_t size,
 	p->label_size = label;
 	p->version = v;
 	p->mode = mode;
-	assert_int_equal(nvdimm_uuid__parse(GUID_DEMO, p->unit_guid), 0);
-	assert_int_equal(nvdimm_uuid__parse(NS_UUID, p->ns_uuid), 0);
+	assert_int_equal(uuid__parse(GUID_DEMO, p->unit_guid), 0);
+	assert_int_equal(uuid__parse(NS_UUID, p->ns_uuid), 0);
 	nvdimm_format_pfn_uuid(p->ns_uuid, p->pfn_uuid);
 	strcpy(p->name, "rootfs");
 }
@@ -71,7 +71,7 @@ static void test_cookie_rule(void **state)
 
 	(void)state;
 	/* the example in papr_scm.c:1470-1473 */
-	assert_int_equal(nvdimm_uuid__parse("72511b67-0b3b-42fd-8d1d-5be3cae8bcaa", g), 0);
+	assert_int_equal(uuid__parse("72511b67-0b3b-42fd-8d1d-5be3cae8bcaa", g), 0);
 	assert_true(nvdimm_iset_cookie(g, NVDIMM_LABEL_V1_1) == 0xfd423b0b671b5172ULL);
 	assert_true(nvdimm_iset_cookie(g, NVDIMM_LABEL_V1_2) == 0xaabce8cae35b1d8dULL);
 	/*
@@ -79,7 +79,7 @@ static void test_cookie_rule(void **state)
 	 * iset_id 1269766263638854051 (set_cookie before any index exists:
 	 * cookie2) for this unit GUID.
 	 */
-	assert_int_equal(nvdimm_uuid__parse(GUID_DEMO, g), 0);
+	assert_int_equal(uuid__parse(GUID_DEMO, g), 0);
 	assert_true(nvdimm_iset_cookie(g, NVDIMM_LABEL_V1_2) == 1269766263638854051ULL);
 	assert_true(nvdimm_iset_cookie(g, NVDIMM_LABEL_V1_2) == t_cookie(g, 2));
 	assert_true(nvdimm_iset_cookie(g, NVDIMM_LABEL_V1_1) == t_cookie(g, 1));
@@ -247,9 +247,9 @@ static void check_fixture(enum nvdimm_label_version v, const char *ns,
 	uint8_t *a, buf[4096];
 
 	params_for(&p, 256 * MiB, 128 * KiB, v, NVDIMM_NS_FSDAX);
-	assert_int_equal(nvdimm_uuid__parse(FIX_GUID, p.unit_guid), 0);
-	assert_int_equal(nvdimm_uuid__parse(ns, p.ns_uuid), 0);
-	assert_int_equal(nvdimm_uuid__parse(pfn, p.pfn_uuid), 0);
+	assert_int_equal(uuid__parse(FIX_GUID, p.unit_guid), 0);
+	assert_int_equal(uuid__parse(ns, p.ns_uuid), 0);
+	assert_int_equal(uuid__parse(pfn, p.pfn_uuid), 0);
 	a = format_area(&p);
 	expect_fixture(a, 128 * KiB, lab, nlab);
 	free(a);
@@ -358,7 +358,7 @@ static void test_pfn_uuid_derived(void **state)
 	uint8_t a[16], b[16], ns[16];
 
 	(void)state;
-	assert_int_equal(nvdimm_uuid__parse(NS_UUID, ns), 0);
+	assert_int_equal(uuid__parse(NS_UUID, ns), 0);
 	nvdimm_format_pfn_uuid(ns, a);
 	nvdimm_format_pfn_uuid(ns, b);
 	assert_memory_equal(a, b, 16);

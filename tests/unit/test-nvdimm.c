@@ -356,7 +356,7 @@ static void test_guid_stable(void **state)
 
 	assert_int_equal(open_path(&d, s->path, ""), 0);
 	strcpy(first, d.uuid_str);
-	assert_int_equal(nvdimm_uuid__parse(first, u), 0);
+	assert_int_equal(uuid__parse(first, u), 0);
 	assert_memory_equal(u, d.uuid, sizeof(u));
 	assert_int_equal(first[14], '4');			/* version 4 */
 	assert_non_null(strchr("89ab", first[19]));		/* RFC 4122 variant */

@@ -291,16 +291,18 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		return EXIT_SETUP;
 	}
+	/* glibc reads the time zone file on the first gmtime_r (RTAS
+	 * get-time-of-day): read it now, before any filter forbids opening */
+	tzset();
+	/* before the first thread (a vNVDIMM's label flusher) starts: each
+	 * thread applies its own filter as it starts */
+	sandbox__enable(cfg.seccomp);
 	if (open_nvdimms(&s, &cfg)) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		close_nvdimms(&s, true);
 		return EXIT_SETUP;
 	}
 	kvm__install_kick_handler();
-	/* glibc reads the time zone file on the first gmtime_r (RTAS
-	 * get-time-of-day): read it now, before any filter forbids opening */
-	tzset();
-	sandbox__enable(cfg.seccomp);
 	if (cfg.debug && cfg.seccomp)
 		fprintf(stderr, "lkvm: seccomp allow-lists: main %u, vCPU %u, label flusher %u syscalls\n",
 			sandbox__count(&run_main_policy), sandbox__count(&kvm_vcpu_policy),

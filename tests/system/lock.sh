@@ -7,6 +7,10 @@
 	-p "console=hvc0 quiet lkvm.script=sleep" < /dev/null > first.log 2>&1 &
 pid=$!
 check "the first lkvm runs its guest" wait_for first.log '^GUEST-UP' $pid
+# seccomp is on by default on every thread: main, vCPU, label flusher
+modes=$(for t in /proc/$pid/task/*; do sed -n 's/^Seccomp:[[:space:]]*//p' $t/status; done | sort -u)
+echo "# seccomp modes of lkvm's $(ls /proc/$pid/task | wc -l) threads: $modes"
+check "every thread of a running lkvm is under a seccomp filter" test "$modes" = 2
 "$LKVM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" --nvdimm /tmp/lk,256M,128K \
 	-p "console=hvc0 quiet lkvm.script=sleep" < /dev/null > second.log 2>&1
 rc=$?

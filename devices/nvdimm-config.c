@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lkvm/config.h"
+#include "lkvm/limits.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/util.h"
 #include "nvdimm-internal.h"

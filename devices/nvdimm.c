@@ -21,7 +21,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "lkvm/config.h"
+#include "lkvm/limits.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/pmem-lib.h"
 #include "lkvm/util.h"

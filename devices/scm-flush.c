@@ -22,7 +22,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "lkvm/config.h"
+#include "lkvm/limits.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"

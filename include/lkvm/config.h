@@ -5,14 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lkvm/limits.h"
 #include "lkvm/nvdimm.h"
 
-#define LKVM_MAX_CPUS		256
-#define LKVM_MAX_NVDIMMS	16
-#define LKVM_DEFAULT_RAM	(512ULL << 20)
-/* pseries hands memory out in 256 MiB logical memory blocks (LMBs) */
-#define LKVM_RAM_ALIGN		(256ULL << 20)
-#define LKVM_MAX_RAM		(1ULL << 40)
 
 /* What a guest kernel panic (RTAS ibm,os-term) does to the VM. */
 enum on_panic {

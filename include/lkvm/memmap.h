@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "lkvm/config.h"
+#include "lkvm/limits.h"
 
 /*
  * The guest physical memory map: the one source of truth read by the memory

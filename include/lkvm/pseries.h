@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lkvm/config.h"
 #include "lkvm/guest-mem.h"
+#include "lkvm/limits.h"
 #include "lkvm/memmap.h"
 
 struct console;

@@ -2,10 +2,7 @@
 # timeout: 120
 . "${LKVM_SCENARIOS:-.}/lib.sh"
 
-run_guest boot.log boot -m 512M
-rc=$?
-cat boot.log
-check "lkvm exits 0 after the guest powers off" test $rc = 0
+expect_exit 0 "the guest powers off" boot.log boot -m 512M
 check "guest /init ran the scenario script" contains boot.log '^GUEST-MARKER boot'
 check "uname -m is ppc64le" contains boot.log '^GUEST-UNAME ppc64le$'
 check "the guest runs the radix MMU" contains boot.log '^GUEST-MMU Radix$'

@@ -48,6 +48,28 @@ run_guest() {
 		< /dev/null > "$log" 2>&1
 }
 
+# expect_exit CODE WHAT LOG SCRIPT [lkvm run options...]: run_guest, show
+# the console, and one TAP line "WHAT: lkvm exits CODE"
+expect_exit() {
+	local code=$1 what=$2 log=$3 rc
+	shift 3
+	run_guest "$log" "$@"
+	rc=$?
+	cat "$log"
+	check "$what: lkvm exits $code" test "$rc" = "$code"
+}
+
+# run_guest_bg LOG SCRIPT [lkvm run options...]: run_guest in the
+# background; $pid is lkvm's own pid (for signals and /proc)
+run_guest_bg() {
+	local log=$1 script=$2
+	shift 2
+	"$LKVM" run -k "$GUEST_KERNEL" -i "${INITRD:-$GUEST_INITRD}" \
+		-p "console=hvc0 quiet panic=-1 lkvm.script=$script" "$@" \
+		< /dev/null > "$log" 2>&1 &
+	pid=$!
+}
+
 # wait_for LOG PATTERN PID: until LOG has a line matching PATTERN, PID has
 # exited, or about three minutes have passed; true if the line came
 wait_for() {

@@ -3,17 +3,11 @@
 # timeout: 300
 . "${LKVM_SCENARIOS:-.}/lib.sh"
 
-run_guest write.log persist-write -m 1G --nvdimm /tmp/pm,512M,128K
-rc=$?
-cat write.log
-check "first boot: lkvm exits 0" test $rc = 0
+expect_exit 0 "first boot" write.log persist-write -m 1G --nvdimm /tmp/pm,512M,128K
 check "first boot: namespace and XFS prepared" contains write.log '^GUEST-PREPARED'
 check "first boot: files written and synced" contains write.log '^GUEST-WRITTEN'
 
-run_guest check.log persist-check -m 1G --nvdimm /tmp/pm,512M,128K
-rc=$?
-cat check.log
-check "second boot: lkvm exits 0" test $rc = 0
+expect_exit 0 "second boot" check.log persist-check -m 1G --nvdimm /tmp/pm,512M,128K
 check "second boot: /dev/pmem0 exists without running ndctl" contains check.log '^GUEST-PMEM0-PRESENT'
 check "second boot: namespace0.0 listed" contains check.log '"dev":"namespace0.0"'
 check "second boot: XFS mounts" contains check.log '^GUEST-MOUNTED'

@@ -2,10 +2,7 @@
 # timeout: 120
 . "${LKVM_SCENARIOS:-.}/lib.sh"
 
-run_guest smp.log smp -c 2
-rc=$?
-cat smp.log
-check "lkvm exits 0" test $rc = 0
+expect_exit 0 "-c 2" smp.log smp -c 2
 check "both CPUs are online" contains smp.log '^GUEST-CPUS-ONLINE 0-1$'
 check "/proc/cpuinfo lists 2 processors" contains smp.log '^GUEST-CPU-COUNT 2$'
 finish

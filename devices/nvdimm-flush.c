@@ -130,6 +130,11 @@ void nvdimm__close(struct nvdimm *d)
 		fprintf(stderr, "lkvm: %s; data written since the last good flush may be lost\n",
 			lkvm__last_error());
 	nvdimm__unmap(d, d->map, d->map_len);
+	nvdimm__release(d);
+}
+
+void nvdimm__release(struct nvdimm *d)
+{
 	flock(d->fd, LOCK_UN);
 	close(d->fd);
 	d->fd = -1;

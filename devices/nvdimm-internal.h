@@ -38,6 +38,12 @@ int nvdimm_uuid__resolve(struct nvdimm *d, const char *record, bool *store);
  */
 int nvdimm_uuid__commit(struct nvdimm *d, const char *record);
 
+/*
+ * The last step of nvdimm__close and nvdimm__discard, once the mapping is
+ * gone: unlock and close the backing and clear what pointed into it.
+ */
+void nvdimm__release(struct nvdimm *d);
+
 /* The backings' flush operations (nvdimm-flush.c), picked by nvdimm__open. */
 extern const struct nvdimm_backing_ops nvdimm_file_ops;	/* page cache */
 extern const struct nvdimm_backing_ops nvdimm_pmem_ops;	/* real pmem */

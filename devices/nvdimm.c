@@ -421,10 +421,5 @@ void nvdimm__discard(struct nvdimm *d)
 		lkvm__fail(-errno, "could not empty %s again", d->cfg.path);
 	if (d->created_record)
 		unlink(d->record);
-	flock(d->fd, LOCK_UN);
-	close(d->fd);
-	d->fd = -1;
-	d->map = d->data = d->label = NULL;
-	d->map_len = 0;
-	d->ops = NULL;
+	nvdimm__release(d);
 }

@@ -59,15 +59,10 @@ static bool is_uuid(const char *s)
 	return strnlen(s, UUID_STR_LEN) == UUID_STR_LEN - 1 && !uuid__parse(s, bytes);
 }
 
-/* The region must be exactly one of the memory map's pmem ranges. */
+/* The region must be exactly one of the memory map's pmem windows. */
 static bool in_pmem_range(const struct memmap *m, const struct nvdimm *d)
 {
-	unsigned int j;
-
-	for (j = 0; j < m->nr_pmem && j < LKVM_MAX_NVDIMMS; j++)
-		if (m->pmem[j].start == d->gpa && m->pmem[j].size == d->cfg.size)
-			return true;
-	return false;
+	return memmap__is_pmem(m, d->gpa, d->cfg.size);
 }
 
 static int pmem_check_one(const struct pseries *p, unsigned int i)

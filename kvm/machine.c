@@ -212,7 +212,7 @@ static int setup_nvdimms(struct machine *m, struct nvdimm *devs, unsigned int n)
 	for (i = 0; i < n; i++) {
 		struct nvdimm *d = &devs[i];
 
-		ret = memmap__add_pmem(&m->p.map, d->cfg.size, &d->gpa);
+		ret = memmap__alloc_pmem(&m->p.map, d->cfg.size, &d->gpa);
 		if (ret)
 			return ret;
 		/* lkvm never writes a read-only device's region itself */

@@ -49,7 +49,13 @@ int memmap__layout(struct memmap *m, uint64_t ram_size, uint64_t kernel_size,
 	return 0;
 }
 
-int memmap__add_pmem(struct memmap *m, uint64_t size, uint64_t *gpa)
+/*
+ * Windows are kept sorted, so the free gaps are the spaces between
+ * neighbours: the first one that fits is the lowest address that fits.
+ * Sizes are multiples of MEMMAP_PMEM_ALIGN and devmem_start is aligned to
+ * 1 GiB, so every window end, and with it every gap, is aligned too.
+ */
+int memmap__alloc_pmem(struct memmap *m, uint64_t size, uint64_t *gpa)
 {
 	uint64_t start = m->devmem_start;
 	unsigned int i;
@@ -58,12 +64,50 @@ int memmap__add_pmem(struct memmap *m, uint64_t size, uint64_t *gpa)
 		return lkvm__fail(-ENOSPC, "at most %d pmem regions", LKVM_MAX_NVDIMMS);
 	if (!size || !IS_ALIGNED(size, MEMMAP_PMEM_ALIGN))
 		return lkvm__fail(-EINVAL, "pmem size must be a multiple of 256M");
-	for (i = 0; i < m->nr_pmem; i++)
+	for (i = 0; i < m->nr_pmem; i++) {
+		if (m->pmem[i].start - start >= size)
+			break;
 		start = m->pmem[i].start + m->pmem[i].size;
-	start = ALIGN_UP(start, MEMMAP_PMEM_ALIGN);
-	if (start + size < start || start + size > MEMMAP_ADDR_LIMIT)
+	}
+	/* start never passes the limit, so the difference cannot wrap */
+	if (start > MEMMAP_ADDR_LIMIT || size > MEMMAP_ADDR_LIMIT - start)
 		return lkvm__fail(-ERANGE, "pmem regions exceed the guest address space");
-	m->pmem[m->nr_pmem++] = (struct memmap_range){ start, size };
+	memmove(&m->pmem[i + 1], &m->pmem[i],
+		(m->nr_pmem - i) * sizeof(m->pmem[0]));
+	m->pmem[i] = (struct memmap_range){ start, size };
+	m->nr_pmem++;
 	*gpa = start;
 	return 0;
+}
+
+static int find_pmem(const struct memmap *m, uint64_t gpa)
+{
+	unsigned int i;
+
+	/* bounded by the array too: the device tree checks trust no count */
+	for (i = 0; i < m->nr_pmem && i < LKVM_MAX_NVDIMMS; i++)
+		if (m->pmem[i].start == gpa)
+			return (int)i;
+	return -ENOENT;
+}
+
+int memmap__free_pmem(struct memmap *m, uint64_t gpa)
+{
+	int i = find_pmem(m, gpa);
+
+	if (i < 0)
+		return lkvm__fail(i, "no pmem region starts at 0x%llx",
+				  (unsigned long long)gpa);
+	m->nr_pmem--;
+	memmove(&m->pmem[i], &m->pmem[i + 1],
+		(m->nr_pmem - (unsigned int)i) * sizeof(m->pmem[0]));
+	m->pmem[m->nr_pmem] = (struct memmap_range){ 0, 0 };
+	return 0;
+}
+
+bool memmap__is_pmem(const struct memmap *m, uint64_t gpa, uint64_t size)
+{
+	int i = find_pmem(m, gpa);
+
+	return i >= 0 && m->pmem[i].size == size;
 }

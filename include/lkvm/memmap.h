@@ -2,6 +2,7 @@
 #ifndef LKVM_MEMMAP_H
 #define LKVM_MEMMAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lkvm/limits.h"
@@ -14,7 +15,7 @@
  *   after kernel     initrd (64 KiB aligned)
  *   top of boot area RTAS blob, just below it the device tree
  *   RAM end          ... (hole)
- *   ALIGN_UP(RAM, 1 GiB)  device memory: pmem regions on 256 MiB boundaries
+ *   ALIGN_UP(RAM, 1 GiB)  device memory: pmem windows on 256 MiB boundaries
  *
  * The boot area is the first min(RAM, 1 GiB): Linux instantiates RTAS and
  * keeps early allocations below 1 GiB, and real-mode code must reach both.
@@ -42,6 +43,10 @@ struct memmap {
 	struct memmap_range fdt;	/* reserved room, MEMMAP_FDT_MAX_SIZE */
 	struct memmap_range rtas;
 	uint64_t devmem_start;		/* RAM rounded up to 1 GiB */
+	/*
+	 * The allocated pmem windows, sorted by address and packed at the
+	 * front; changed only by memmap__alloc_pmem() and memmap__free_pmem().
+	 */
 	unsigned int nr_pmem;
 	struct memmap_range pmem[LKVM_MAX_NVDIMMS];
 };
@@ -54,7 +59,20 @@ struct memmap {
 int memmap__layout(struct memmap *m, uint64_t ram_size, uint64_t kernel_size,
 		   uint64_t initrd_size);
 
-/* Append a pmem region of @size bytes in device memory; returns its GPA. */
-int memmap__add_pmem(struct memmap *m, uint64_t size, uint64_t *gpa);
+/*
+ * Give out a pmem window of @size bytes (a non-zero multiple of
+ * MEMMAP_PMEM_ALIGN) in device memory and store its GPA in @gpa: the lowest
+ * free aligned gap that fits, so that a window given back is reused and
+ * devices placed one after another at start get consecutive windows.
+ * Returns 0, -EINVAL (size), -ENOSPC (LKVM_MAX_NVDIMMS windows in use) or
+ * -ERANGE (no room below MEMMAP_ADDR_LIMIT), with a message.
+ */
+int memmap__alloc_pmem(struct memmap *m, uint64_t size, uint64_t *gpa);
+
+/* Give back the window that starts at @gpa: 0, or -ENOENT with a message. */
+int memmap__free_pmem(struct memmap *m, uint64_t gpa);
+
+/* Is [@gpa, @gpa + @size) exactly one allocated pmem window? */
+bool memmap__is_pmem(const struct memmap *m, uint64_t gpa, uint64_t size);
 
 #endif

@@ -53,7 +53,7 @@ static void add_dimm(struct vm *vm, struct nvdimm *d, unsigned int slot,
 			      .cfg = { .size = size, .label_size = label },
 			      .needs_flush_hcall = flush, .fd = -1 };
 	snprintf(d->uuid_str, sizeof(d->uuid_str), "%s", uuid);
-	assert_int_equal(memmap__add_pmem(&vm->p.map, size, &d->gpa), 0);
+	assert_int_equal(memmap__alloc_pmem(&vm->p.map, size, &d->gpa), 0);
 	vm->p.nvdimm[vm->p.nr_nvdimms++] = d;
 }
 

@@ -50,7 +50,7 @@ static struct vm *new_vm(uint64_t initrd)
 	assert_non_null(vm);
 	pseries__init(&vm->p);
 	assert_int_equal(memmap__layout(&vm->p.map, 768 * MiB, 24 * MiB, initrd), 0);
-	assert_int_equal(memmap__add_pmem(&vm->p.map, 1 * GiB, &gpa), 0);
+	assert_int_equal(memmap__alloc_pmem(&vm->p.map, 1 * GiB, &gpa), 0);
 	vm->p.nr_cpus = NR_CPUS;
 	vm->p.cpu_info = (struct cpu_info){ POWER9_PVR, TIMEBASE, CLOCK, 128, 128 };
 	return vm;

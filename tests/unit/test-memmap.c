@@ -152,11 +152,11 @@ static void test_pmem_placement(void **state)
 
 	(void)state;
 	assert_int_equal(memmap__layout(&m, 768 * MiB, 20 * MiB, 0), 0);
-	assert_int_equal(memmap__add_pmem(&m, 256 * MiB, &gpa), 0);
+	assert_int_equal(memmap__alloc_pmem(&m, 256 * MiB, &gpa), 0);
 	assert_int_equal(gpa, GiB);
-	assert_int_equal(memmap__add_pmem(&m, 512 * MiB, &gpa), 0);
+	assert_int_equal(memmap__alloc_pmem(&m, 512 * MiB, &gpa), 0);
 	assert_int_equal(gpa, GiB + 256 * MiB);
-	assert_int_equal(memmap__add_pmem(&m, GiB, &gpa), 0);
+	assert_int_equal(memmap__alloc_pmem(&m, GiB, &gpa), 0);
 	assert_int_equal(gpa, GiB + 768 * MiB);
 	assert_int_equal(m.nr_pmem, 3);
 	assert_int_equal(m.pmem[2].start, GiB + 768 * MiB);
@@ -164,10 +164,10 @@ static void test_pmem_placement(void **state)
 
 	/* RAM of 1280M: device memory starts at 2G, never inside RAM */
 	assert_int_equal(memmap__layout(&m, 1280 * MiB, 20 * MiB, 0), 0);
-	assert_int_equal(memmap__add_pmem(&m, 256 * MiB, &gpa), 0);
+	assert_int_equal(memmap__alloc_pmem(&m, 256 * MiB, &gpa), 0);
 	assert_int_equal(gpa, 2 * GiB);
 	assert_int_equal(memmap__layout(&m, 4 * GiB, 20 * MiB, 0), 0);
-	assert_int_equal(memmap__add_pmem(&m, 256 * MiB, &gpa), 0);
+	assert_int_equal(memmap__alloc_pmem(&m, 256 * MiB, &gpa), 0);
 	assert_int_equal(gpa, 4 * GiB);
 }
 
@@ -179,19 +179,19 @@ static void test_pmem_refused(void **state)
 
 	(void)state;
 	assert_int_equal(memmap__layout(&m, 256 * MiB, 20 * MiB, 0), 0);
-	assert_int_equal(memmap__add_pmem(&m, 0, &gpa), -EINVAL);
-	assert_int_equal(memmap__add_pmem(&m, 100 * MiB, &gpa), -EINVAL);
-	assert_int_equal(memmap__add_pmem(&m, 256 * MiB + 4096, &gpa), -EINVAL);
+	assert_int_equal(memmap__alloc_pmem(&m, 0, &gpa), -EINVAL);
+	assert_int_equal(memmap__alloc_pmem(&m, 100 * MiB, &gpa), -EINVAL);
+	assert_int_equal(memmap__alloc_pmem(&m, 256 * MiB + 4096, &gpa), -EINVAL);
 	/* aligned but beyond the guest address space, or wrapping */
-	assert_int_equal(memmap__add_pmem(&m, 1ULL << 50, &gpa), -ERANGE);
-	assert_int_equal(memmap__add_pmem(&m, ~(256 * MiB - 1), &gpa), -ERANGE);
+	assert_int_equal(memmap__alloc_pmem(&m, 1ULL << 50, &gpa), -ERANGE);
+	assert_int_equal(memmap__alloc_pmem(&m, ~(256 * MiB - 1), &gpa), -ERANGE);
 	assert_int_equal(m.nr_pmem, 0);
 	assert_int_equal(gpa, 0x1234);
 
 	for (i = 0; i < LKVM_MAX_NVDIMMS; i++)
-		assert_int_equal(memmap__add_pmem(&m, 256 * MiB, &gpa), 0);
+		assert_int_equal(memmap__alloc_pmem(&m, 256 * MiB, &gpa), 0);
 	assert_int_equal(gpa, GiB + (LKVM_MAX_NVDIMMS - 1) * 256 * MiB);
-	assert_int_equal(memmap__add_pmem(&m, 256 * MiB, &gpa), -ENOSPC);
+	assert_int_equal(memmap__alloc_pmem(&m, 256 * MiB, &gpa), -ENOSPC);
 	assert_int_equal(m.nr_pmem, LKVM_MAX_NVDIMMS);
 }
 

@@ -19,12 +19,13 @@ CFLAGS  += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP \
            -DLKVM_VERSION='"$(VERSION)"'
 
 # Code that never touches KVM: built for the target and, for unit tests,
-# natively on the build machine too.
+# natively on the build machine too. KVM_PURE: kvm/ files that need no KVM.
+KVM_PURE  := kvm/caps.c kvm/vcpu-sandbox.c kvm/slots.c
 PURE_SRCS := $(wildcard util/*.c ppc/*.c devices/*.c fdt/*.c) run-options.c \
-             run-sandbox.c kvm/caps.c kvm/vcpu-sandbox.c
+             run-sandbox.c $(KVM_PURE)
 # Code that talks to /dev/kvm or runs the commands.
 KVM_SRCS  := main.c $(wildcard builtin-*.c) \
-             $(filter-out kvm/caps.c kvm/vcpu-sandbox.c,$(wildcard kvm/*.c))
+             $(filter-out $(KVM_PURE),$(wildcard kvm/*.c))
 TEST_SRCS := $(wildcard tests/unit/test-*.c)
 
 ifeq ($(MACHINE),ppc64le)

@@ -221,7 +221,8 @@ static int setup_nvdimms(struct machine *m, struct nvdimm *devs, unsigned int n)
 		if (ret)
 			return lkvm__fail(ret, "cannot register %s in guest memory",
 					  d->cfg.path);
-		ret = kvm_vm__add_memory(&m->vm, d->gpa, d->cfg.size, d->data, false);
+		ret = kvm_vm__add_memory(&m->vm, d->gpa, d->cfg.size, d->data, false,
+					 &m->nvdimm_mem_slot[i]);
 		if (ret)
 			return ret;
 		m->p.nvdimm[i] = d;
@@ -262,7 +263,7 @@ static int setup_kvm(struct machine *m, const struct vm_config *cfg,
 	ret = kvm_vm__create(&m->vm, "/dev/kvm");
 	if (ret)
 		return ret;
-	ret = kvm_vm__add_memory(&m->vm, 0, m->ram_size, m->ram, false);
+	ret = kvm_vm__add_memory(&m->vm, 0, m->ram_size, m->ram, false, NULL);
 	if (ret)
 		return ret;
 	ret = setup_nvdimms(m, nvdimm, nr_nvdimms);

@@ -58,22 +58,44 @@ void kvm_vm__destroy(struct kvm_vm *vm)
 }
 
 int kvm_vm__add_memory(struct kvm_vm *vm, uint64_t gpa, uint64_t size,
-		       void *host, bool readonly)
+		       void *host, bool readonly, unsigned int *slot_out)
 {
 	struct kvm_userspace_memory_region r = {
-		.slot = vm->nr_slots,
 		.flags = readonly ? KVM_MEM_READONLY : 0,
 		.guest_phys_addr = gpa,
 		.memory_size = size,
 		.userspace_addr = (uintptr_t)host,
 	};
+	unsigned int slot;
+	int ret;
 
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
-		return lkvm__fail(-errno, "cannot map guest memory at 0x%llx (%llu bytes): %s",
+	ret = kvm_slots__alloc(&vm->slots, &slot);
+	if (ret)
+		return ret;
+	r.slot = slot;
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0) {
+		ret = -errno;
+		kvm_slots__free(&vm->slots, slot);
+		return lkvm__fail(ret, "cannot map guest memory at 0x%llx (%llu bytes): %s",
 				  (unsigned long long)gpa, (unsigned long long)size,
-				  strerror(errno));
-	vm->nr_slots++;
+				  strerror(-ret));
+	}
+	if (slot_out)
+		*slot_out = slot;
 	return 0;
+}
+
+/* KVM deletes a slot when it is set again with no memory in it. */
+int kvm_vm__remove_memory(struct kvm_vm *vm, unsigned int slot)
+{
+	struct kvm_userspace_memory_region r = { .slot = slot, .memory_size = 0 };
+
+	if (!kvm_slots__in_use(&vm->slots, slot))
+		return lkvm__fail(-ENOENT, "KVM memory slot %u is not in use", slot);
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+		return lkvm__fail(-errno, "cannot unmap KVM memory slot %u: %s",
+				  slot, strerror(errno));
+	return kvm_slots__free(&vm->slots, slot);
 }
 
 int kvm_vm__create_xics(struct kvm_vm *vm)

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lkvm/kvm-slots.h"
+
 /*
  * A KVM-HV virtual machine: the VM and device file descriptors and the
  * memory slots. Knows POWER's KVM interface, not the pseries machine.
@@ -19,13 +21,19 @@ struct kvm_vm {
 	int vm_fd;
 	int xics_fd;
 	size_t run_size;	/* mmap size of each vCPU's struct kvm_run */
-	unsigned int nr_slots;
+	struct kvm_slots slots;	/* memory slot numbers in use */
 };
 
 int kvm_vm__create(struct kvm_vm *vm, const char *dev);
 void kvm_vm__destroy(struct kvm_vm *vm);
+/*
+ * Map @size bytes of @host at guest address @gpa in the lowest free memory
+ * slot, whose number goes to @slot_out unless it is NULL.
+ */
 int kvm_vm__add_memory(struct kvm_vm *vm, uint64_t gpa, uint64_t size,
-		       void *host, bool readonly);
+		       void *host, bool readonly, unsigned int *slot_out);
+/* Unmap memory slot @slot; its number is free again. 0 or -errno. */
+int kvm_vm__remove_memory(struct kvm_vm *vm, unsigned int slot);
 int kvm_vm__create_xics(struct kvm_vm *vm);
 int kvm_vm__define_rtas_token(struct kvm_vm *vm, const char *name,
 			      uint32_t token);

@@ -18,6 +18,8 @@ struct machine {
 	unsigned int nr_vcpus;
 	void *ram;
 	uint64_t ram_size;
+	/* the KVM memory slot of each p.nvdimm[i], for unmapping it again */
+	unsigned int nvdimm_mem_slot[LKVM_MAX_NVDIMMS];
 	int exit_fd;		/* eventfd: readable once the VM should stop */
 	pthread_mutex_t error_lock;
 	char error[512];	/* first vCPU error, reported by the command */

@@ -29,6 +29,21 @@ int guest_mem__add(struct guest_mem *m, uint64_t gpa, uint64_t size, void *host,
 	return 0;
 }
 
+int guest_mem__remove(struct guest_mem *m, uint64_t gpa)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++) {
+		if (m->r[i].gpa != gpa)
+			continue;
+		m->nr--;
+		memmove(&m->r[i], &m->r[i + 1], (m->nr - i) * sizeof(m->r[0]));
+		m->r[m->nr] = (struct guest_mem_region){ 0 };
+		return 0;
+	}
+	return -ENOENT;
+}
+
 void *guest_mem__ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len,
 		     bool write)
 {

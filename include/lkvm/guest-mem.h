@@ -20,9 +20,18 @@ struct guest_mem {
 	struct guest_mem_region r[GUEST_MEM_MAX_REGIONS];
 };
 
+/*
+ * The region table may change only while no vCPU thread is inside a
+ * handler (the machine is paused or not started yet): the caller sees to
+ * that. The lookups below take no lock, as they run on every hcall.
+ */
+
 /* Register a region; ranges may not overlap. 0 or -EINVAL/-ENOSPC. */
 int guest_mem__add(struct guest_mem *m, uint64_t gpa, uint64_t size, void *host,
 		   bool readonly);
+
+/* Forget the region that starts at @gpa (a device unplugged): 0 or -ENOENT. */
+int guest_mem__remove(struct guest_mem *m, uint64_t gpa);
 
 /*
  * The one checked way from a guest address to host memory: a pointer to

@@ -138,6 +138,61 @@ static void test_add_refused(void **state)
 			 -ENOSPC);
 }
 
+/* A region given back is gone for every accessor; the others stay. */
+static void test_remove(void **state)
+{
+	struct guest_mem *m = *state;
+	uint32_t v = 0;
+
+	assert_int_equal(guest_mem__remove(m, RO_GPA), 0);
+	assert_int_equal(m->nr, 2);
+	assert_null(guest_mem__ptr(m, RO_GPA, 1, false));
+	assert_null(guest_mem__ptr(m, RO_GPA + RO_SIZE - 4, 4, false));
+	assert_false(guest_mem__read_be32(m, RO_GPA, &v));
+	assert_false(guest_mem__write_be32(m, RO_GPA + 8, 1));
+	/* its neighbours below and far above */
+	assert_ptr_equal(guest_mem__ptr(m, RAM_GPA + RAM_SIZE - 4, 4, true),
+			 ram + RAM_SIZE - 4);
+	assert_true(guest_mem__write_be32(m, HIGH_GPA, 0xcafef00d));
+	assert_true(guest_mem__read_be32(m, HIGH_GPA, &v));
+	assert_int_equal(v, 0xcafef00d);
+	/* only a region's start names it; gone is gone */
+	assert_int_equal(guest_mem__remove(m, RAM_GPA + 16), -ENOENT);
+	assert_int_equal(guest_mem__remove(m, RO_GPA), -ENOENT);
+	assert_non_null(guest_mem__ptr(m, RAM_GPA, 1, false));
+
+	/* the range can be registered again, writable this time */
+	assert_int_equal(guest_mem__add(m, RO_GPA, RO_SIZE, ro, false), 0);
+	assert_true(guest_mem__write_be32(m, RO_GPA, 0x01020304));
+	assert_int_equal(ro[3], 0x04);
+	assert_int_equal(guest_mem__remove(m, RAM_GPA), 0);
+	assert_null(guest_mem__ptr(m, RAM_GPA, 1, false));
+	assert_ptr_equal(guest_mem__ptr(m, RO_GPA, 4, false), ro);
+	assert_ptr_equal(guest_mem__ptr(m, HIGH_GPA, 4, false), high);
+}
+
+/* A full table has room again after a removal. */
+static void test_remove_makes_room(void **state)
+{
+	static uint8_t spare[0x1000];
+	struct guest_mem m = { 0 };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < GUEST_MEM_MAX_REGIONS; i++)
+		assert_int_equal(guest_mem__add(&m, i * 0x1000ULL, 0x1000, spare,
+						false), 0);
+	assert_int_equal(guest_mem__add(&m, 1ULL << 32, 0x1000, spare, false),
+			 -ENOSPC);
+	assert_int_equal(guest_mem__remove(&m, 5 * 0x1000ULL), 0);
+	assert_int_equal(guest_mem__add(&m, 1ULL << 32, 0x1000, spare, false), 0);
+	assert_null(guest_mem__ptr(&m, 5 * 0x1000ULL, 1, false));
+	/* the last one, moved down in the table, is still found */
+	assert_ptr_equal(guest_mem__ptr(&m, (GUEST_MEM_MAX_REGIONS - 1) * 0x1000ULL,
+					1, false), spare);
+	assert_ptr_equal(guest_mem__ptr(&m, (1ULL << 32) + 8, 8, true), spare + 8);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup(fn, setup)
@@ -147,6 +202,8 @@ int main(void)
 		T(test_readonly),
 		T(test_big_endian),
 		T(test_add_refused),
+		T(test_remove),
+		cmocka_unit_test(test_remove_makes_room),
 	};
 
 	return cmocka_run_group_tests_name("guest-mem", tests, NULL, NULL);

@@ -15,9 +15,13 @@
 #include "lkvm/boot.h"
 #include "lkvm/builtin.h"
 #include "lkvm/config.h"
+#include "lkvm/console.h"
+#include "lkvm/device.h"
 #include "lkvm/machine.h"
+#include "lkvm/nvdimm.h"
 #include "lkvm/rootfs-pmem.h"
 #include "lkvm/sandbox.h"
+#include "lkvm/scm.h"
 #include "lkvm/util.h"
 
 static double now_ms(void)
@@ -67,6 +71,8 @@ struct session {
 	struct nvdimm nvdimm[LKVM_MAX_NVDIMMS];
 	unsigned int nr_nvdimms;
 	struct console console;
+	/* the devices the guest sees, across reboots: console, vNVDIMMs */
+	struct device_registry devices;
 	int sig_fd;
 	bool stdin_open;
 	int signalled;	/* the signal that stopped us, or 0 */
@@ -132,7 +138,7 @@ static int boot_once(struct session *s, const struct vm_config *cfg,
 		ret = mapped_file__open(&initrd, cfg->initrd, "initrd");
 	if (!ret)
 		ret = machine__setup(&s->m, cfg, &kernel, cfg->initrd ? &initrd : NULL,
-				     &s->console, s->nvdimm, s->nr_nvdimms);
+				     &s->devices);
 	mapped_file__close(&kernel);
 	mapped_file__close(&initrd);
 	if (!ret)
@@ -182,6 +188,9 @@ static int open_nvdimms(struct session *s, const struct vm_config *cfg)
 		if (ret)
 			return lkvm__fail(ret, "--nvdimm: %s", lkvm__last_error());
 		s->nr_nvdimms = i + 1;
+		ret = device_registry__add(&s->devices, &s->nvdimm[i].dev);
+		if (ret)
+			return lkvm__fail(ret, "--nvdimm: slot %u taken", i);
 	}
 	return 0;
 }
@@ -192,6 +201,8 @@ static void close_nvdimms(struct session *s, bool never_ran)
 	unsigned int i;
 
 	for (i = 0; i < s->nr_nvdimms; i++) {
+		/* no vCPU runs now: nothing can hold it */
+		device_registry__remove(&s->devices, &s->nvdimm[i].dev);
 		if (never_ran)
 			nvdimm__discard(&s->nvdimm[i]);
 		else
@@ -297,6 +308,13 @@ int cmd_run(int argc, char **argv)
 	/* before the first thread (a vNVDIMM's label flusher) starts: each
 	 * thread applies its own filter as it starts */
 	sandbox__enable(cfg.seccomp);
+	device_registry__init(&s.devices);
+	console__init(&s.console, STDOUT_FILENO);
+	if (console__register() || scm__register() ||
+	    device_registry__add(&s.devices, &s.console.dev)) {
+		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
+		return EXIT_SETUP;
+	}
 	if (open_nvdimms(&s, &cfg)) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		close_nvdimms(&s, true);
@@ -307,7 +325,6 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lkvm: seccomp allow-lists: main %u, vCPU %u, label flusher %u syscalls\n",
 			sandbox__count(&run_main_policy), sandbox__count(&kvm_vcpu_policy),
 			sandbox__count(&nvdimm_label_flusher_policy));
-	console__init(&s.console, STDOUT_FILENO);
 	s.stdin_open = true;
 	terminal_raw();
 

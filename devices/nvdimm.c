@@ -258,11 +258,7 @@ int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
 	void *map = NULL;
 	int fd = -1, ret, is_pmem = 0;
 
-	memset(d, 0, sizeof(*d));
-	pthread_mutex_init(&d->label_lock, NULL);
-	d->fd = -1;
-	d->slot = slot;
-	d->drc_index = NVDIMM_DRC_BASE | slot;
+	nvdimm__init(d, slot);
 	if (slot >= LKVM_MAX_NVDIMMS)
 		return lkvm__fail(-EINVAL, "nvdimm slot %u: at most %d devices",
 				  slot, LKVM_MAX_NVDIMMS);

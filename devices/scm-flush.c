@@ -22,34 +22,13 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "lkvm/limits.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
 #include "lkvm/scm.h"
 #include "lkvm/util.h"
 
-/*
- * Merge state, kept here rather than in struct nvdimm, in a slot keyed by
- * the device's slot number. A slot belongs to one device at a time (a
- * test, or a device re-opened at another address, may reuse a number); it
- * changes hands only while idle, and a device that finds its slot busy
- * with another one simply flushes without merging.
- */
-struct flush_state {
-	const struct nvdimm *owner;
-	bool running;		/* a backing flush is in progress */
-	uint64_t started;	/* generation of the last flush started */
-	uint64_t done;		/* ... and of the last one finished */
-	uint64_t failed;	/* ... and of the last one that failed */
-	unsigned int users;	/* callers inside flush_merged() */
-	pthread_cond_t cond;	/* signalled whenever a flush finishes */
-};
-
-static pthread_mutex_t flush_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct flush_state flush_states[LKVM_MAX_NVDIMMS] = {
-	[0 ... LKVM_MAX_NVDIMMS - 1] = { .cond = PTHREAD_COND_INITIALIZER },
-};
+#include "scm-internal.h"
 
 /* The backing flush itself: 0 or a negative errno. */
 static int backing_flush(struct nvdimm *d)
@@ -60,35 +39,15 @@ static int backing_flush(struct nvdimm *d)
 	return d->ops->flush(d);
 }
 
-/* The merge slot of @d, claimed if idle; NULL if another device uses it. */
-static struct flush_state *claim_state(const struct nvdimm *d)
-{
-	struct flush_state *s = &flush_states[d->slot % LKVM_MAX_NVDIMMS];
-
-	if (s->owner == d)
-		return s;
-	if (s->users)
-		return NULL;
-	s->owner = d;
-	s->running = false;
-	s->started = s->done = s->failed = 0;
-	return s;
-}
-
 /* Make everything written to @d so far durable: true on success. */
 static bool flush_merged(struct nvdimm *d)
 {
-	struct flush_state *s;
+	struct nvdimm_flush_merge *s = &d->flush_merge;
 	uint64_t want, gen;
 	bool ok;
 	int ret;
 
-	pthread_mutex_lock(&flush_lock);
-	s = claim_state(d);
-	if (!s) {
-		pthread_mutex_unlock(&flush_lock);
-		return backing_flush(d) == 0;
-	}
+	pthread_mutex_lock(&s->lock);
 	s->users++;
 	/*
 	 * A flush running now may have started before our writes: only one
@@ -97,20 +56,20 @@ static bool flush_merged(struct nvdimm *d)
 	want = s->started + 1;
 	while (s->done < want) {
 		if (s->running) {
-			pthread_cond_wait(&s->cond, &flush_lock);
+			pthread_cond_wait(&s->finished, &s->lock);
 			continue;
 		}
 		/* idle: this caller runs the flush for everyone waiting */
 		s->running = true;
 		gen = ++s->started;
-		pthread_mutex_unlock(&flush_lock);
+		pthread_mutex_unlock(&s->lock);
 		ret = backing_flush(d);
-		pthread_mutex_lock(&flush_lock);
+		pthread_mutex_lock(&s->lock);
 		if (ret)
 			s->failed = gen;
 		s->done = gen;
 		s->running = false;
-		pthread_cond_broadcast(&s->cond);
+		pthread_cond_broadcast(&s->finished);
 	}
 	/*
 	 * Generations want..done all started after we arrived; if any of
@@ -119,31 +78,28 @@ static bool flush_merged(struct nvdimm *d)
 	 */
 	ok = s->failed < want;
 	s->users--;
-	pthread_mutex_unlock(&flush_lock);
+	pthread_mutex_unlock(&s->lock);
 	return ok;
 }
 
-unsigned int scm__flush_waiters(const struct nvdimm *d)
+unsigned int scm__flush_waiters(struct nvdimm *d)
 {
-	const struct flush_state *s = &flush_states[d->slot % LKVM_MAX_NVDIMMS];
+	struct nvdimm_flush_merge *s = &d->flush_merge;
 	unsigned int n;
 
-	pthread_mutex_lock(&flush_lock);
-	n = s->owner == d ? s->users : 0;
-	pthread_mutex_unlock(&flush_lock);
+	pthread_mutex_lock(&s->lock);
+	n = s->users;
+	pthread_mutex_unlock(&s->lock);
 	return n;
 }
 
 /* args: DRC index, continue token -> r4 = continue token (always none) */
-long h_scm_flush(struct pseries *p, unsigned int cpu, uint64_t *args)
+long scm_flush(struct pseries *p, struct nvdimm *d, uint64_t *args)
 {
-	struct nvdimm *d = scm__find_nvdimm(p, args[0]);
 	uint64_t token = args[1], t0;
 	bool ok;
 
-	(void)cpu;
-	if (!d)
-		return H_PARAMETER;
+	(void)p;
 	/*
 	 * Every flush completes within the call that asked for it, so no
 	 * token was ever handed out and any non-zero one is unknown; this

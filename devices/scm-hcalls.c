@@ -16,30 +16,15 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "lkvm/device.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/pmem-lib.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
 #include "lkvm/scm.h"
+
+#include "scm-internal.h"
 #include "lkvm/util.h"
-
-struct nvdimm *scm__find_nvdimm(struct pseries *p, uint64_t drc_index)
-{
-	unsigned int i, n = p->nr_nvdimms;
-
-	/* DRC indexes are 32 bits: a register with upper bits names nothing */
-	if (drc_index > UINT32_MAX)
-		return NULL;
-	if (n > LKVM_MAX_NVDIMMS)
-		n = LKVM_MAX_NVDIMMS;
-	for (i = 0; i < n; i++) {
-		struct nvdimm *d = p->nvdimm[i];
-
-		if (d && d->drc_index == drc_index)
-			return d;
-	}
-	return NULL;
-}
 
 /* ibm,number-of-blocks as the device tree advertises it */
 static uint64_t nr_blocks(const struct nvdimm *d)
@@ -78,14 +63,11 @@ static bool in_label(const struct nvdimm *d, uint64_t off, uint64_t len)
  * right-aligned: the byte at @offset is the most significant one, so the
  * guest gets the label bytes back unchanged whatever its endianness.
  */
-long h_scm_read_metadata(struct pseries *p, unsigned int cpu, uint64_t *args)
+long scm_read_metadata(struct pseries *p, struct nvdimm *d, uint64_t *args)
 {
-	struct nvdimm *d = scm__find_nvdimm(p, args[0]);
 	uint64_t off = args[1], len = args[2], val = 0, i;
 
-	(void)cpu;
-	if (!d)
-		return H_PARAMETER;
+	(void)p;
 	if (!metadata_len_ok(len))
 		return H_P3;
 	if (!in_label(d, off, len))
@@ -103,14 +85,11 @@ long h_scm_read_metadata(struct pseries *p, unsigned int cpu, uint64_t *args)
  * args: DRC index, offset, data, length. The same packing as the read:
  * @data holds @length bytes right-aligned, most significant first.
  */
-long h_scm_write_metadata(struct pseries *p, unsigned int cpu, uint64_t *args)
+long scm_write_metadata(struct pseries *p, struct nvdimm *d, uint64_t *args)
 {
-	struct nvdimm *d = scm__find_nvdimm(p, args[0]);
 	uint64_t off = args[1], val = args[2], len = args[3], i;
 
-	(void)cpu;
-	if (!d)
-		return H_PARAMETER;
+	(void)p;
 	if (!metadata_len_ok(len))
 		return H_P4;
 	if (!in_label(d, off, len))
@@ -150,15 +129,12 @@ long h_scm_write_metadata(struct pseries *p, unsigned int cpu, uint64_t *args)
  * block, r6 = blocks bound. Linux takes r5 from the first call only and
  * loops on H_BUSY, which lkvm never returns.
  */
-long h_scm_bind_mem(struct pseries *p, unsigned int cpu, uint64_t *args)
+long scm_bind_mem(struct pseries *p, struct nvdimm *d, uint64_t *args)
 {
-	struct nvdimm *d = scm__find_nvdimm(p, args[0]);
 	uint64_t start = args[1], count = args[2], target = args[3];
 	uint64_t token = args[4], blocks;
 
-	(void)cpu;
-	if (!d)
-		return H_PARAMETER;
+	(void)p;
 	/* lkvm finishes every bind in one call, so it issues no tokens */
 	if (token)
 		return H_P5;
@@ -184,14 +160,11 @@ long h_scm_bind_mem(struct pseries *p, unsigned int cpu, uint64_t *args)
  * continue token -> r5 = blocks unbound. Nothing is unmapped: the next
  * bind reports the same address (Linux does not call this one today).
  */
-long h_scm_unbind_mem(struct pseries *p, unsigned int cpu, uint64_t *args)
+long scm_unbind_mem(struct pseries *p, struct nvdimm *d, uint64_t *args)
 {
-	struct nvdimm *d = scm__find_nvdimm(p, args[0]);
 	uint64_t addr = args[1], count = args[2], token = args[3], off;
 
-	(void)cpu;
-	if (!d)
-		return H_PARAMETER;
+	(void)p;
 	if (token)
 		return H_P4;
 	if (!IS_ALIGNED(addr, NVDIMM_BLOCK_SIZE))
@@ -215,25 +188,31 @@ long h_scm_unbind_mem(struct pseries *p, unsigned int cpu, uint64_t *args)
  * token (none), r5 = blocks unbound. Linux calls it with scope DRC when
  * the driver goes away or a bind has to be redone, and only logs errors.
  */
-long h_scm_unbind_all(struct pseries *p, unsigned int cpu, uint64_t *args)
+static int add_blocks(struct device *dev, void *ctx)
+{
+	*(uint64_t *)ctx += nr_blocks(nvdimm__of(dev));
+	return 0;
+}
+
+/* Not looked up by the dispatcher: the DRC, if any, is the second argument. */
+long scm_unbind_all(struct pseries *p, struct nvdimm *none, uint64_t *args)
 {
 	uint64_t scope = args[0], drc = args[1], token = args[2], blocks = 0;
-	unsigned int i;
+	struct nvdimm *d;
 
-	(void)cpu;
+	(void)none;
 	if (token)
 		return H_P4;
 	if (scope == H_UNBIND_SCOPE_DRC) {
-		struct nvdimm *d = scm__find_nvdimm(p, drc);
-
+		d = scm__get(p, drc);
 		/* here the DRC is the second parameter, hence not H_PARAMETER */
 		if (!d)
 			return H_P2;
 		blocks = nr_blocks(d);
+		scm__put(p, d);
 	} else if (scope == H_UNBIND_SCOPE_ALL) {
-		for (i = 0; i < p->nr_nvdimms && i < LKVM_MAX_NVDIMMS; i++)
-			if (p->nvdimm[i])
-				blocks += nr_blocks(p->nvdimm[i]);
+		device_registry__for_each(p->devices, &nvdimm_device_ops,
+					  add_blocks, &blocks);
 	} else {
 		return H_PARAMETER;
 	}
@@ -247,15 +226,12 @@ long h_scm_unbind_all(struct pseries *p, unsigned int cpu, uint64_t *args)
  * asks for the first and the last block after a bind answered H_OVERLAP
  * and insists they are (blocks - 1) block sizes apart, which holds here.
  */
-long h_scm_query_block_mem_binding(struct pseries *p, unsigned int cpu,
-				   uint64_t *args)
+long scm_query_block_mem_binding(struct pseries *p, struct nvdimm *d,
+				 uint64_t *args)
 {
-	struct nvdimm *d = scm__find_nvdimm(p, args[0]);
 	uint64_t block = args[1];
 
-	(void)cpu;
-	if (!d)
-		return H_PARAMETER;
+	(void)p;
 	if (block >= nr_blocks(d))
 		return H_P2;
 	args[0] = d->gpa + block * NVDIMM_BLOCK_SIZE;
@@ -266,15 +242,12 @@ long h_scm_query_block_mem_binding(struct pseries *p, unsigned int cpu,
  * args: DRC index, guest address -> r4 = index of the block holding that
  * address. The inverse of the block query for every address of a block.
  */
-long h_scm_query_logical_mem_binding(struct pseries *p, unsigned int cpu,
-				     uint64_t *args)
+long scm_query_logical_mem_binding(struct pseries *p, struct nvdimm *d,
+				   uint64_t *args)
 {
-	struct nvdimm *d = scm__find_nvdimm(p, args[0]);
 	uint64_t addr = args[1];
 
-	(void)cpu;
-	if (!d)
-		return H_PARAMETER;
+	(void)p;
 	if (addr < d->gpa || addr - d->gpa >= region_size(d))
 		return H_P2;
 	args[0] = (addr - d->gpa) / NVDIMM_BLOCK_SIZE;
@@ -285,14 +258,11 @@ long h_scm_query_logical_mem_binding(struct pseries *p, unsigned int cpu,
  * args: DRC index -> r4 = health bitmap, r5 = the bits lkvm can report at
  * all; Linux uses r4 & r5.
  */
-long h_scm_health(struct pseries *p, unsigned int cpu, uint64_t *args)
+long scm_health(struct pseries *p, struct nvdimm *d, uint64_t *args)
 {
-	struct nvdimm *d = scm__find_nvdimm(p, args[0]);
 	uint64_t health = 0;
 
-	(void)cpu;
-	if (!d)
-		return H_PARAMETER;
+	(void)p;
 	/*
 	 * A read-only backing cannot persist anything: "unarmed" makes
 	 * libnvdimm create the region read-only, so the guest never tries.

@@ -41,6 +41,8 @@
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
 #include "lkvm/scm.h"
+
+#include "scm-internal.h"
 #include "lkvm/util.h"
 
 #define NSEC_PER_SEC	1000000000ULL
@@ -172,17 +174,13 @@ static long stats_some(const struct nvdimm *d, uint8_t *buf, uint64_t size,
  * (r6) H_P3. A buffer must lie whole in writable guest memory; its header
  * is the caller's and must name this format, or nothing is written.
  */
-long h_scm_performance_stats(struct pseries *p, unsigned int cpu,
-			     uint64_t *args)
+long scm_performance_stats(struct pseries *p, struct nvdimm *d,
+			   uint64_t *args)
 {
-	struct nvdimm *d = scm__find_nvdimm(p, args[0]);
 	uint64_t addr = args[1], size = args[2];
 	uint8_t *buf;
 	uint32_t n;
 
-	(void)cpu;
-	if (!d)
-		return H_PARAMETER;
 	if (!size) {
 		args[0] = SCM_STATS_HDR_SIZE +
 			  (uint64_t)nr_reported(d) * SCM_STATS_ENTRY_SIZE;

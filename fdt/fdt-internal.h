@@ -97,13 +97,16 @@ uint32_t fdt__mmu_pid_bits(uint64_t ram_size);
 void fdt__cpus(struct fdt_writer *w, const struct pseries *p);
 
 /*
- * Persistent memory (fdt/pmem.c). fdt__pmem_check() refuses vNVDIMMs that
- * would give the guest a wrong tree (0 or -EINVAL with a message);
- * fdt__pmem_drcs() writes the DRC arrays, properties of / that must come
- * before its first child; fdt__pmem() writes /ibm,persistent-memory.
+ * Persistent memory (fdt/pmem.c): the DRC arrays, properties of / that must
+ * come before its first child.
  */
-int fdt__pmem_check(const struct pseries *p);
 void fdt__pmem_drcs(struct fdt_writer *w);
-void fdt__pmem(struct fdt_writer *w, const struct pseries *p);
+
+/*
+ * The bus nodes with their devices' nodes (fdt/devices.c): 0, or a device's
+ * refusal of its own description (a negative errno with a message).
+ */
+int fdt__vdevice(struct fdt_writer *w, const struct pseries *p);
+int fdt__pmem(struct fdt_writer *w, const struct pseries *p);
 
 #endif

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lkvm/console.h"
+#include "lkvm/device.h"
 #include "lkvm/fdt.h"
 #include "lkvm/pseries.h"
 #include "lkvm/rtas.h"
@@ -76,15 +76,24 @@ static void fdt_root(struct fdt_writer *w)
 	fdtw_u32(w, "interrupt-parent", FDT_PHANDLE_XICS);
 }
 
+/* The console /chosen points at: the first device that says it is one. */
+static int find_stdout(struct device *dev, void *ctx)
+{
+	if (!dev->is_stdout || dev->ops->bus != DEVICE_BUS_VDEVICE)
+		return 0;
+	snprintf(ctx, 64, "/vdevice/%s", dev->node_name);
+	return 1;
+}
+
 static void fdt_chosen(struct fdt_writer *w, const struct pseries *p,
 		       const char *bootargs)
 {
 	const struct memmap_range *initrd = &p->map.initrd;
 	uint8_t vec5[OV5_LEN] = { 0 };
-	char vty[64];
+	char vty[64] = "";
 
 	/* the early hvc console starts only if stdout names a vty node */
-	snprintf(vty, sizeof(vty), "/vdevice/vty@%x", CONSOLE_VTY_REG);
+	device_registry__for_each(p->devices, NULL, find_stdout, vty);
 
 	/* the length byte counts the option bytes after it, minus one */
 	vec5[0] = OV5_LEN - 2;
@@ -99,8 +108,10 @@ static void fdt_chosen(struct fdt_writer *w, const struct pseries *p,
 		fdtw_u64(w, "linux,initrd-start", initrd->start);
 		fdtw_u64(w, "linux,initrd-end", initrd->start + initrd->size);
 	}
-	fdtw_str(w, "stdout-path", vty);
-	fdtw_str(w, "linux,stdout-path", vty);
+	if (vty[0]) {
+		fdtw_str(w, "stdout-path", vty);
+		fdtw_str(w, "linux,stdout-path", vty);
+	}
 	fdtw_prop(w, "ibm,architecture-vec-5", vec5, sizeof(vec5));
 	if (p->has_rng_seed)
 		fdtw_prop(w, "rng-seed", p->rng_seed, sizeof(p->rng_seed));
@@ -178,28 +189,6 @@ static void fdt_rtas(struct fdt_writer *w, const struct pseries *p,
 	fdtw_end(w);
 }
 
-static void fdt_vdevice(struct fdt_writer *w)
-{
-	char vty[32];
-
-	snprintf(vty, sizeof(vty), "vty@%x", CONSOLE_VTY_REG);
-	fdtw_begin(w, "vdevice");
-	fdtw_str(w, "device_type", "vdevice");
-	fdtw_str(w, "compatible", "IBM,vdevice");
-	fdtw_u32(w, "#address-cells", 1);
-	fdtw_u32(w, "#size-cells", 0);
-
-	/* no interrupts: the hvc driver polls when the device has none */
-	fdtw_begin(w, vty);
-	fdtw_str(w, "compatible", "hvterm1");
-	fdtw_str(w, "device_type", "serial");
-	/* the terminal number the guest passes to H_PUT/GET_TERM_CHAR */
-	fdtw_u32(w, "reg", CONSOLE_VTY_REG);
-	fdtw_end(w);
-
-	fdtw_end(w);
-}
-
 /* Event sources (hot-plug) get their children when they get interrupts. */
 static void fdt_event_sources(struct fdt_writer *w)
 {
@@ -253,14 +242,20 @@ static int fdt_check(const struct pseries *p,
 						  "device tree: RTAS service %s twice",
 						  s->name);
 	}
-	return fdt__pmem_check(p);
+	return 0;
 }
 
-/* One attempt at the whole tree in @room bytes of @buf: 0 or libfdt's error. */
+/*
+ * One attempt at the whole tree in @room bytes of @buf: 0, libfdt's error
+ * (-FDT_ERR_*, positive room for retrying) in *fdt_err, or a device's own
+ * refusal (a negative errno with a message).
+ */
 static int build_in(const struct pseries *p, const char *bootargs,
-		    const struct rtas_service *services, void *buf, int room)
+		    const struct rtas_service *services, void *buf, int room,
+		    int *fdt_err)
 {
 	struct fdt_writer w = { .fdt = buf };
+	int ret;
 
 	w.err = fdt_create(buf, room);
 	/* Linux reserves its tree and initrd itself, but not RTAS */
@@ -278,14 +273,16 @@ static int build_in(const struct pseries *p, const char *bootargs,
 	fdt__cpus(&w, p);
 	fdt_xics(&w, p);
 	fdt_rtas(&w, p, services);
-	fdt_vdevice(&w);
+	ret = fdt__vdevice(&w, p);
 	fdt_event_sources(&w);
-	fdt__pmem(&w, p);
+	if (!ret)
+		ret = fdt__pmem(&w, p);
 	fdtw_end(&w);
 
 	if (!w.err)
 		w.err = fdt_finish(buf);
-	return w.err;
+	*fdt_err = w.err;
+	return ret;
 }
 
 /*
@@ -298,7 +295,7 @@ static int build_in(const struct pseries *p, const char *bootargs,
 int fdt__build(const struct pseries *p, const char *bootargs,
 	       const struct rtas_service *services, void *buf, size_t size)
 {
-	int room, try, err;
+	int room, try, err, ret;
 
 	if (!p || !buf)
 		return lkvm__fail(-EINVAL, "device tree: no machine or buffer");
@@ -309,9 +306,14 @@ int fdt__build(const struct pseries *p, const char *bootargs,
 	/* never build more than the guest has room for at map.fdt */
 	room = size < MEMMAP_FDT_MAX_SIZE ? (int)size : (int)MEMMAP_FDT_MAX_SIZE;
 	try = room < FDT_FIRST_TRY ? room : FDT_FIRST_TRY;
-	while ((err = build_in(p, bootargs, services, buf, try)) == -FDT_ERR_NOSPACE &&
-	       try < room)
+	for (;;) {
+		ret = build_in(p, bootargs, services, buf, try, &err);
+		if (ret)
+			return ret;
+		if (err != -FDT_ERR_NOSPACE || try >= room)
+			break;
 		try = try > room / 2 ? room : try * 2;
+	}
 	if (err == -FDT_ERR_NOSPACE)
 		return lkvm__fail(-ENOSPC, "device tree does not fit in %d bytes",
 				  room);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Persistent memory: the vNVDIMMs of p->nvdimm[] as a PAPR guest finds them.
- * Each one is a child of /ibm,persistent-memory that the guest's papr_scm
+ * Persistent memory as a PAPR guest finds it, written from plain
+ * descriptions (struct fdt_pmem) that the vNVDIMM device fills. Each one
+ * is a child of /ibm,persistent-memory that the guest's papr_scm
  * driver binds by compatible; the region's address is not in the tree at
  * all (the guest asks for it with H_SCM_BIND_MEM), and the region is kept
  * out of /memory. The root node lists the dynamic-reconfiguration
@@ -11,8 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lkvm/nvdimm.h"
+#include "lkvm/fdt.h"
 #include "lkvm/pseries.h"
+#include "lkvm/uuid.h"
 #include "lkvm/util.h"
 
 #include "fdt-internal.h"
@@ -59,70 +61,35 @@ static bool is_uuid(const char *s)
 	return strnlen(s, UUID_STR_LEN) == UUID_STR_LEN - 1 && !uuid__parse(s, bytes);
 }
 
-/* The region must be exactly one of the memory map's pmem windows. */
-static bool in_pmem_range(const struct memmap *m, const struct nvdimm *d)
+/*
+ * Refuse a description that would give the guest a wrong node (0 or
+ * -EINVAL with a message). That two devices never share a slot or a
+ * region is the registry's and the memory map's business.
+ */
+static int pmem_check(const struct fdt_pmem *pm)
 {
-	return memmap__is_pmem(m, d->gpa, d->cfg.size);
-}
-
-static int pmem_check_one(const struct pseries *p, unsigned int i)
-{
-	const struct nvdimm *d = p->nvdimm[i];
-	unsigned int k;
+	uint32_t slot = pm->drc_index - FDT_PMEM_DRC_BASE;
 	char sz[32];
 
-	if (!d)
-		return lkvm__fail(-EINVAL, "device tree: nvdimm %u missing", i);
-	if (d->slot >= PMEM_NR_DRCS || d->drc_index != (NVDIMM_DRC_BASE | d->slot))
+	if (pm->drc_index < FDT_PMEM_DRC_BASE || slot >= PMEM_NR_DRCS)
 		return lkvm__fail(-EINVAL,
-				  "device tree: nvdimm %u: slot %u / DRC index 0x%x (slots 0 to %d, index 0x%x | slot)",
-				  i, d->slot, d->drc_index, PMEM_NR_DRCS - 1,
-				  NVDIMM_DRC_BASE);
+				  "device tree: pmem DRC index 0x%x (0x%x | slot, slots 0 to %d)",
+				  pm->drc_index, FDT_PMEM_DRC_BASE, PMEM_NR_DRCS - 1);
 	/* papr_scm takes size = blocks * block size: nothing may be cut off */
-	if (!d->cfg.size || d->cfg.size % NVDIMM_BLOCK_SIZE)
+	if (!pm->size || pm->size % FDT_PMEM_BLOCK_SIZE)
 		return lkvm__fail(-EINVAL,
 				  "device tree: nvdimm %u: size %s is not a non-zero multiple of 256M",
-				  d->slot, format_size(d->cfg.size, sz, sizeof(sz)));
+				  slot, format_size(pm->size, sz, sizeof(sz)));
 	/* ibm,metadata-size is one cell, and libnvdimm refuses 0 */
-	if (!d->cfg.label_size || d->cfg.label_size > UINT32_MAX)
+	if (!pm->label_size || pm->label_size > UINT32_MAX)
 		return lkvm__fail(-EINVAL,
 				  "device tree: nvdimm %u: label size %s (need 1 to 4G-1 bytes)",
-				  d->slot, format_size(d->cfg.label_size, sz, sizeof(sz)));
+				  slot, format_size(pm->label_size, sz, sizeof(sz)));
 	/* papr_scm ignores a parse failure and would use garbage set cookies */
-	if (!is_uuid(d->uuid_str))
+	if (!is_uuid(pm->uuid_str))
 		return lkvm__fail(-EINVAL,
 				  "device tree: nvdimm %u: unit GUID is not a 36-character UUID",
-				  d->slot);
-	if (!in_pmem_range(&p->map, d))
-		return lkvm__fail(-EINVAL,
-				  "device tree: nvdimm %u: region at 0x%llx is not a pmem range of the memory map",
-				  d->slot, (unsigned long long)d->gpa);
-	for (k = 0; k < i; k++) {
-		if (p->nvdimm[k]->slot == d->slot)
-			return lkvm__fail(-EINVAL,
-					  "device tree: nvdimm slot %u used twice",
-					  d->slot);
-		if (p->nvdimm[k]->gpa == d->gpa)
-			return lkvm__fail(-EINVAL,
-					  "device tree: nvdimms %u and %u share a region",
-					  p->nvdimm[k]->slot, d->slot);
-	}
-	return 0;
-}
-
-int fdt__pmem_check(const struct pseries *p)
-{
-	unsigned int i;
-	int ret;
-
-	if (p->nr_nvdimms > LKVM_MAX_NVDIMMS)
-		return lkvm__fail(-EINVAL, "device tree: %u nvdimms (at most %d)",
-				  p->nr_nvdimms, LKVM_MAX_NVDIMMS);
-	for (i = 0; i < p->nr_nvdimms; i++) {
-		ret = pmem_check_one(p, i);
-		if (ret)
-			return ret;
-	}
+				  slot);
 	return 0;
 }
 
@@ -163,60 +130,44 @@ static void drc_strings(struct fdt_writer *w, const char *name, bool numbered)
 
 /*
  * Properties of /: the four DRC arrays, slot order, entry i describing the
- * connector of slot i (index NVDIMM_DRC_BASE | i, name "PMEM i").
+ * connector of slot i (index FDT_PMEM_DRC_BASE | i, name "PMEM i").
  */
 void fdt__pmem_drcs(struct fdt_writer *w)
 {
-	drc_cells(w, "ibm,drc-indexes", NVDIMM_DRC_BASE, 1);
+	drc_cells(w, "ibm,drc-indexes", FDT_PMEM_DRC_BASE, 1);
 	drc_cells(w, "ibm,drc-power-domains", PMEM_DRC_POWER_DOMAIN, 0);
 	drc_strings(w, "ibm,drc-names", true);
 	drc_strings(w, "ibm,drc-types", false);
 }
 
 /* Everything papr_scm reads, and the properties PAPR adds around it. */
-static void pmem_node(struct fdt_writer *w, const struct nvdimm *d)
+int fdt__pmem_node(struct fdt_writer *w, const char *name,
+		   const struct fdt_pmem *pm)
 {
-	char name[32];
+	int ret = pmem_check(pm);
 
-	snprintf(name, sizeof(name), "ibm,pmemory@%x", d->drc_index);
+	if (ret)
+		return ret;
 	fdtw_begin(w, name);
-	fdtw_u32(w, "reg", d->drc_index);
+	fdtw_u32(w, "reg", pm->drc_index);
 	fdtw_str(w, "compatible", "ibm,pmemory");	/* what binds papr_scm */
 	fdtw_str(w, "device_type", "ibm,pmemory");
 	fdtw_cells(w, "ibm,associativity", pmem_associativity,
 		   ARRAY_SIZE(pmem_associativity));
 	/* the namespace labels' set cookies: must stay the same across boots */
-	fdtw_str(w, "ibm,unit-guid", d->uuid_str);
+	fdtw_str(w, "ibm,unit-guid", pm->uuid_str);
 	/* the first argument of every SCM hcall */
-	fdtw_u32(w, "ibm,my-drc-index", d->drc_index);
+	fdtw_u32(w, "ibm,my-drc-index", pm->drc_index);
 	/* both read as 64-bit: a one-cell value fails the probe */
-	fdtw_u64(w, "ibm,block-size", NVDIMM_BLOCK_SIZE);
-	fdtw_u64(w, "ibm,number-of-blocks", d->cfg.size / NVDIMM_BLOCK_SIZE);
-	fdtw_u32(w, "ibm,metadata-size", (uint32_t)d->cfg.label_size);
+	fdtw_u64(w, "ibm,block-size", FDT_PMEM_BLOCK_SIZE);
+	fdtw_u64(w, "ibm,number-of-blocks", pm->size / FDT_PMEM_BLOCK_SIZE);
+	fdtw_u32(w, "ibm,metadata-size", (uint32_t)pm->label_size);
 	fdtw_str(w, "ibm,pmem-application", "operating-system");
 	/* without it the guest takes the region for volatile memory */
 	fdtw_empty(w, "ibm,cache-flush-required");
 	/* stores alone are not durable: the guest must call H_SCM_FLUSH */
-	if (d->needs_flush_hcall)
+	if (pm->flush_required)
 		fdtw_empty(w, "ibm,hcall-flush-required");
 	fdtw_end(w);
-}
-
-/*
- * The container. Linux probes its children as a platform bus once, at
- * boot, and only follows hot-added ones if it did; so it exists even while
- * empty.
- */
-void fdt__pmem(struct fdt_writer *w, const struct pseries *p)
-{
-	unsigned int i;
-
-	fdtw_begin(w, "ibm,persistent-memory");
-	fdtw_str(w, "device_type", "ibm,persistent-memory");
-	/* a child's reg is its DRC index */
-	fdtw_u32(w, "#address-cells", 1);
-	fdtw_u32(w, "#size-cells", 0);
-	for (i = 0; i < p->nr_nvdimms; i++)
-		pmem_node(w, p->nvdimm[i]);
-	fdtw_end(w);
+	return 0;
 }

@@ -16,7 +16,7 @@
 #include "lkvm/hcall.h"
 #include "lkvm/loader.h"
 #include "lkvm/machine.h"
-#include "lkvm/nvdimm.h"
+#include "lkvm/device.h"
 #include "lkvm/rtas.h"
 #include "lkvm/util.h"
 
@@ -55,10 +55,27 @@ static void op_request_exit(void *ctx)
 	}
 }
 
+static int op_map_memory(void *ctx, uint64_t gpa, uint64_t size, void *host,
+			 unsigned int *slot)
+{
+	struct machine *m = ctx;
+
+	return kvm_vm__add_memory(&m->vm, gpa, size, host, false, slot);
+}
+
+static int op_unmap_memory(void *ctx, unsigned int slot)
+{
+	struct machine *m = ctx;
+
+	return kvm_vm__remove_memory(&m->vm, slot);
+}
+
 static const struct pseries_ops machine_ops = {
 	.configure_mmu = op_configure_mmu,
 	.start_cpu = op_start_cpu,
 	.request_exit = op_request_exit,
+	.map_memory = op_map_memory,
+	.unmap_memory = op_unmap_memory,
 };
 
 /* --- vCPU callbacks --- */
@@ -203,32 +220,12 @@ static int setup_cpus(struct machine *m, unsigned int nr)
 	return kvm_vcpu__get_pvr(&m->vcpu[0], &m->p.cpu_info.pvr);
 }
 
-/* Each vNVDIMM gets its place in device memory and its own memory slot. */
-static int setup_nvdimms(struct machine *m, struct nvdimm *devs, unsigned int n)
+/* Each device takes its guest resources (a vNVDIMM: window and slot). */
+static int attach_device(struct device *dev, void *ctx)
 {
-	unsigned int i;
-	int ret;
+	struct machine *m = ctx;
 
-	for (i = 0; i < n; i++) {
-		struct nvdimm *d = &devs[i];
-
-		ret = memmap__alloc_pmem(&m->p.map, d->cfg.size, &d->gpa);
-		if (ret)
-			return ret;
-		/* lkvm never writes a read-only device's region itself */
-		ret = guest_mem__add(&m->p.mem, d->gpa, d->cfg.size, d->data,
-				     d->cfg.readonly);
-		if (ret)
-			return lkvm__fail(ret, "cannot register %s in guest memory",
-					  d->cfg.path);
-		ret = kvm_vm__add_memory(&m->vm, d->gpa, d->cfg.size, d->data, false,
-					 &m->nvdimm_mem_slot[i]);
-		if (ret)
-			return ret;
-		m->p.nvdimm[i] = d;
-		m->p.nr_nvdimms = i + 1;
-	}
-	return 0;
+	return dev->ops->attach ? dev->ops->attach(dev, &m->p) : 0;
 }
 
 static int read_cpuinfo(struct cpu_info *info)
@@ -250,8 +247,7 @@ static int read_cpuinfo(struct cpu_info *info)
 
 /* Everything but the boot images: the host's facts, the VM, its memory
  * slots, the vCPUs (whose PVR the device tree carries), RTAS and the tree. */
-static int setup_kvm(struct machine *m, const struct vm_config *cfg,
-		     struct nvdimm *nvdimm, unsigned int nr_nvdimms)
+static int setup_kvm(struct machine *m, const struct vm_config *cfg)
 {
 	int ret;
 
@@ -266,7 +262,7 @@ static int setup_kvm(struct machine *m, const struct vm_config *cfg,
 	ret = kvm_vm__add_memory(&m->vm, 0, m->ram_size, m->ram, false, NULL);
 	if (ret)
 		return ret;
-	ret = setup_nvdimms(m, nvdimm, nr_nvdimms);
+	ret = device_registry__for_each(m->p.devices, NULL, attach_device, m);
 	if (ret)
 		return ret;
 	ret = setup_cpus(m, cfg->nr_cpus);
@@ -278,8 +274,8 @@ static int setup_kvm(struct machine *m, const struct vm_config *cfg,
 
 int machine__setup(struct machine *m, const struct vm_config *cfg,
 		   const struct mapped_file *kernel,
-		   const struct mapped_file *initrd, struct console *console,
-		   struct nvdimm *nvdimm, unsigned int nr_nvdimms)
+		   const struct mapped_file *initrd,
+		   struct device_registry *devices)
 {
 	struct loader loader = { .nr_jobs = 0 };
 	struct elf_image img;
@@ -293,7 +289,7 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	m->p.nr_cpus = cfg->nr_cpus;
 	m->p.debug = cfg->debug;
 	m->p.panic_stops = cfg->on_panic != ON_PANIC_GUEST;
-	m->p.console = console;
+	m->p.devices = devices;
 	m->p.ops = &machine_ops;
 	m->p.ops_ctx = m;
 	m->exit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -320,7 +316,7 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	 * start on it now, this thread sets up KVM and then joins them.
 	 */
 	loader__start(&loader, loader__threads());
-	ret = setup_kvm(m, cfg, nvdimm, nr_nvdimms);
+	ret = setup_kvm(m, cfg);
 	if (ret) {
 		loader__cancel(&loader);
 		return ret;

@@ -10,8 +10,10 @@
  * exactly what the host's KVM reports, so the guest is neither less safe
  * nor slower than the host says it has to be.
  */
-long h_get_cpu_characteristics(struct pseries *p, unsigned int cpu, uint64_t *args)
+long h_get_cpu_characteristics(struct pseries *p, unsigned int cpu, uint64_t nr,
+			       uint64_t *args)
 {
+	(void)nr;
 	(void)cpu;
 	if (!p->cpu_char.valid)
 		return H_FUNCTION;

@@ -69,8 +69,10 @@ static long set_mode_le(struct pseries *p, uint64_t mflags, uint64_t value1,
 }
 
 /* args: mflags, resource, value1, value2 */
-long h_set_mode(struct pseries *p, unsigned int cpu, uint64_t *args)
+long h_set_mode(struct pseries *p, unsigned int cpu, uint64_t nr,
+		uint64_t *args)
 {
+	(void)nr;
 	uint64_t mflags = args[0], resource = args[1];
 
 	(void)cpu;
@@ -103,8 +105,10 @@ long h_set_mode(struct pseries *p, unsigned int cpu, uint64_t *args)
  * every hash request is a parameter error, like QEMU answers a hash
  * request from a guest it started in radix mode.
  */
-long h_register_proc_tbl(struct pseries *p, unsigned int cpu, uint64_t *args)
+long h_register_proc_tbl(struct pseries *p, unsigned int cpu, uint64_t nr,
+			 uint64_t *args)
 {
+	(void)nr;
 	uint64_t flags = args[0], base = args[1], page_size = args[2];
 	uint64_t size = args[3], kvm_flags;
 

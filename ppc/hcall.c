@@ -4,13 +4,14 @@
  * Everything KVM handles in the kernel (VPA, CEDE, XICS, H_SET_MODE for
  * breakpoints...) never gets here.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "lkvm/hcall.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
-#include "lkvm/scm.h"
 #include "lkvm/util.h"
 
 struct hcall_entry {
@@ -19,28 +20,49 @@ struct hcall_entry {
 };
 
 /*
- * A handful of entries, searched linearly: cheaper to read and extend than
- * an opcode-indexed array that would have to span 0x0..0xF000. New devices
- * add their hcalls here (the SCM hcalls go in as one block).
+ * The machine's own hcalls, then the ones devices registered. A handful of
+ * entries, searched linearly: cheaper to read than an opcode-indexed array
+ * spanning 0x0..0xF000.
  */
-static const struct hcall_entry hcall_table[] = {
-	{ H_GET_TERM_CHAR,	h_get_term_char },
-	{ H_PUT_TERM_CHAR,	h_put_term_char },
+static const struct hcall_entry pseries_hcalls[] = {
 	{ H_GET_CPU_CHARACTERISTICS,	h_get_cpu_characteristics },
 	{ H_SET_MODE,		h_set_mode },
 	{ H_REGISTER_PROC_TBL,	h_register_proc_tbl },
-	{ H_SCM_READ_METADATA,	h_scm_read_metadata },
-	{ H_SCM_WRITE_METADATA,	h_scm_write_metadata },
-	{ H_SCM_BIND_MEM,	h_scm_bind_mem },
-	{ H_SCM_UNBIND_MEM,	h_scm_unbind_mem },
-	{ H_SCM_QUERY_BLOCK_MEM_BINDING,	h_scm_query_block_mem_binding },
-	{ H_SCM_QUERY_LOGICAL_MEM_BINDING,	h_scm_query_logical_mem_binding },
-	{ H_SCM_UNBIND_ALL,	h_scm_unbind_all },
-	{ H_SCM_HEALTH,		h_scm_health },
-	{ H_SCM_PERFORMANCE_STATS,	h_scm_performance_stats },
-	{ H_SCM_FLUSH,		h_scm_flush },
 	{ H_RTAS,		h_rtas },
 };
+
+static struct hcall_entry registered[HCALL_MAX_REGISTERED];
+/* entries below it are complete (registration publishes with release) */
+static _Atomic unsigned int nr_registered;
+
+static hcall_fn hcall_find(uint64_t nr)
+{
+	unsigned int i, n = atomic_load_explicit(&nr_registered, memory_order_acquire);
+
+	for (i = 0; i < ARRAY_SIZE(pseries_hcalls); i++)
+		if (pseries_hcalls[i].nr == nr)
+			return pseries_hcalls[i].fn;
+	for (i = 0; i < n; i++)
+		if (registered[i].nr == nr)
+			return registered[i].fn;
+	return NULL;
+}
+
+int hcall__register(uint64_t nr, hcall_fn fn)
+{
+	unsigned int n = atomic_load(&nr_registered);
+	hcall_fn old = hcall_find(nr);
+
+	if (old)
+		return old == fn ? 0 : -EEXIST;
+	if (!fn)
+		return -EINVAL;
+	if (n >= HCALL_MAX_REGISTERED)
+		return -ENOSPC;
+	registered[n] = (struct hcall_entry){ nr, fn };
+	atomic_store_explicit(&nr_registered, n + 1, memory_order_release);
+	return 0;
+}
 
 /*
  * The guest may issue any 64-bit number; the report list holds 32-bit ones.
@@ -54,9 +76,7 @@ static void hcall_unknown(struct pseries *p, unsigned int cpu, uint64_t nr)
 {
 	uint32_t key = nr > UINT32_MAX ? HCALL_REPORT_HUGE : (uint32_t)nr;
 
-	pthread_mutex_lock(&p->report_lock);
-	p->unknown_hcalls++;
-	pthread_mutex_unlock(&p->report_lock);
+	atomic_fetch_add(&p->unknown_hcalls, 1);
 	if (pseries__first_report(p, &p->reported_hcalls, key))
 		fprintf(stderr, "lkvm: unhandled hcall 0x%" PRIx64 " (vCPU %u)\n",
 			nr, cpu);
@@ -65,11 +85,10 @@ static void hcall_unknown(struct pseries *p, unsigned int cpu, uint64_t nr)
 long hcall__dispatch(struct pseries *p, unsigned int cpu, uint64_t nr,
 		     uint64_t *args)
 {
-	size_t i;
+	hcall_fn fn = hcall_find(nr);
 
-	for (i = 0; i < ARRAY_SIZE(hcall_table); i++)
-		if (hcall_table[i].nr == nr)
-			return hcall_table[i].fn(p, cpu, args);
+	if (fn)
+		return fn(p, cpu, nr, args);
 	hcall_unknown(p, cpu, nr);
 	return H_FUNCTION;
 }

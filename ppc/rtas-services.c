@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "lkvm/console.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
 #include "lkvm/rtas.h"
@@ -40,20 +39,6 @@ static bool rtas_counts(uint32_t nargs, uint32_t want_args, uint32_t nret,
 static bool rtas_cpu_valid(const struct pseries *p, uint32_t id)
 {
 	return id < p->nr_cpus && id < LKVM_MAX_CPUS;
-}
-
-static void rtas_display_character(struct pseries *p, unsigned int cpu,
-				   uint32_t nargs, const uint32_t *args,
-				   uint32_t nret, uint32_t *rets)
-{
-	uint8_t c;
-
-	(void)cpu;
-	if (!rtas_counts(nargs, 1, nret, 1, rets))
-		return;
-	c = (uint8_t)args[0];
-	console__write(p->console, &c, 1);
-	rets[0] = RTAS_OUT_SUCCESS;
 }
 
 static int64_t host_now(uint32_t *nsec)
@@ -308,12 +293,11 @@ static void rtas_os_term(struct pseries *p, unsigned int cpu, uint32_t nargs,
 }
 
 /*
- * Tokens are ours to choose; 0x2000 up keeps them clear of small numbers a
- * confused guest might pass. New services (the DRC ones for SCM hot-plug)
- * take the next free token.
+ * The machine's own services. Tokens are ours to choose; 0x2000 up keeps
+ * them clear of small numbers a confused guest might pass. Services that
+ * devices register (rtas__register) take the free tokens from 0x2000 up.
  */
-const struct rtas_service rtas_services[] = {
-	{ "display-character",		0x2000, rtas_display_character },
+struct rtas_service rtas_services[RTAS_MAX_SERVICES + 1] = {
 	{ "get-time-of-day",		0x2001, rtas_get_time_of_day },
 	{ "set-time-of-day",		0x2002, rtas_set_time_of_day },
 	{ "power-off",			0x2003, rtas_power_off },
@@ -329,5 +313,5 @@ const struct rtas_service rtas_services[] = {
 	{ "ibm,get-xive",		0x200b, NULL },
 	{ "ibm,int-off",		0x200c, NULL },
 	{ "ibm,int-on",			0x200d, NULL },
-	{ NULL, 0, NULL },
+	/* then registered services, and at least one NULL name */
 };

@@ -4,7 +4,9 @@
  * that turns every call into hcall H_RTAS, and this file decodes the call's
  * buffer from guest memory and runs the service behind its token.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "lkvm/hcall.h"
 #include "lkvm/papr.h"
@@ -34,6 +36,37 @@ static const struct rtas_service *rtas_find(uint32_t token)
 		if (s->token == token)
 			return s;
 	return NULL;
+}
+
+static bool token_used(uint32_t token)
+{
+	const struct rtas_service *s;
+
+	for (s = rtas_services; s->name; s++)
+		if (s->token == token)
+			return true;
+	return false;
+}
+
+int rtas__register(const char *name, rtas_fn fn)
+{
+	struct rtas_service *s;
+	uint32_t token = RTAS_FIRST_TOKEN;
+
+	if (!name || !name[0] || !fn)
+		return -EINVAL;
+	for (s = rtas_services; s->name; s++)
+		if (!strcmp(s->name, name))
+			return s->fn == fn ? (int)s->token : -EEXIST;
+	/* the array keeps one NULL entry at its end, whatever happens */
+	if (s >= &rtas_services[RTAS_MAX_SERVICES])
+		return -ENOSPC;
+	while (token_used(token))
+		token++;
+	s->token = token;
+	s->fn = fn;
+	s->name = name;
+	return (int)token;
 }
 
 long rtas__call(struct pseries *p, unsigned int cpu, uint64_t args_gpa)
@@ -97,7 +130,9 @@ long rtas__call(struct pseries *p, unsigned int cpu, uint64_t args_gpa)
 }
 
 /* args[0]: guest address of the rtas_args buffer (r4, from the stub) */
-long h_rtas(struct pseries *p, unsigned int cpu, uint64_t *args)
+long h_rtas(struct pseries *p, unsigned int cpu, uint64_t nr,
+	    uint64_t *args)
 {
+	(void)nr;
 	return rtas__call(p, cpu, args[0]);
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lkvm/device.h"
+
 /* The vty's reg in /vdevice: the terminal number the guest passes in r4. */
 #define CONSOLE_VTY_REG 0x30000000
 
@@ -18,6 +20,7 @@
 
 /* The hvterm console: guest output to a file descriptor, input from a ring. */
 struct console {
+	struct device dev;	/* in the machine's registry: index = vty reg */
 	int out_fd;
 	pthread_mutex_t lock;
 	uint8_t in[CONSOLE_INPUT_SIZE];
@@ -29,6 +32,17 @@ struct console {
 /* How often a writer held by a stalled reader looks for a stop. */
 #define CONSOLE_STALL_MS 50
 
+/* The console's device operations: a vty under /vdevice, /chosen's stdout. */
+extern const struct device_ops console_device_ops;
+
+/*
+ * The console kind serves H_PUT_TERM_CHAR, H_GET_TERM_CHAR and RTAS
+ * display-character, for the console the guest names. Once, at program
+ * start: 0 or a negative errno with a message.
+ */
+int console__register(void);
+
+/* A console writing to @out_fd, ready to be added to a machine's registry. */
 void console__init(struct console *c, int out_fd);
 
 /*

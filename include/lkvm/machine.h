@@ -5,7 +5,6 @@
 #include <stddef.h>
 
 #include "lkvm/config.h"
-#include "lkvm/console.h"
 #include "lkvm/kvm-vm.h"
 #include "lkvm/loader.h"
 #include "lkvm/pseries.h"
@@ -18,21 +17,22 @@ struct machine {
 	unsigned int nr_vcpus;
 	void *ram;
 	uint64_t ram_size;
-	/* the KVM memory slot of each p.nvdimm[i], for unmapping it again */
-	unsigned int nvdimm_mem_slot[LKVM_MAX_NVDIMMS];
 	int exit_fd;		/* eventfd: readable once the VM should stop */
 	pthread_mutex_t error_lock;
 	char error[512];	/* first vCPU error, reported by the command */
 };
 
+struct device_registry;
+
 /*
- * Create the VM, place its RAM and the already opened vNVDIMMs @nvdimm[0..n)
- * in guest memory, load the kernel/initrd, build the device tree.
+ * Create the VM, place its RAM and attach every device of @devices (kept
+ * by the caller across boots) in guest memory, load the kernel/initrd,
+ * build the device tree.
  */
 int machine__setup(struct machine *m, const struct vm_config *cfg,
 		   const struct mapped_file *kernel,
-		   const struct mapped_file *initrd, struct console *console,
-		   struct nvdimm *nvdimm, unsigned int nr_nvdimms);
+		   const struct mapped_file *initrd,
+		   struct device_registry *devices);
 /* Start every vCPU thread. */
 int machine__start(struct machine *m);
 /* Ask every vCPU to stop and wait for them. */

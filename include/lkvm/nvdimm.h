@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lkvm/device.h"
+#include "lkvm/fdt.h"
+#include "lkvm/util.h"
 #include "lkvm/uuid.h"
 
 struct sandbox_policy;
@@ -20,10 +23,10 @@ struct sandbox_policy;
  * hcalls. The backing holds SIZE + LABEL bytes, label area at the end
  * (QEMU's layout, so a file moves between QEMU and lkvm).
  */
-#define NVDIMM_BLOCK_SIZE	(256ULL << 20)	/* ibm,block-size; sizes are multiples */
+#define NVDIMM_BLOCK_SIZE	FDT_PMEM_BLOCK_SIZE	/* sizes are multiples */
 #define NVDIMM_MIN_LABEL_SIZE	(128ULL << 10)
 #define NVDIMM_MAX_LABEL_SIZE	(16ULL << 20)
-#define NVDIMM_DRC_BASE		0x90000000u	/* PMEM DRC index = base | slot */
+#define NVDIMM_DRC_BASE		FDT_PMEM_DRC_BASE	/* DRC index = base | slot */
 #define NVDIMM_UUID_LEN		UUID_LEN
 #define NVDIMM_UUID_STR_LEN	UUID_STR_LEN
 
@@ -76,7 +79,22 @@ struct nvdimm_backing_ops {
 	int (*flush_labels)(struct nvdimm *d);
 };
 
+/*
+ * Concurrent H_SCM_FLUSH calls on one device share backing flushes
+ * (devices/scm-flush.c says how). Zeroed memory is an idle state.
+ */
+struct nvdimm_flush_merge {
+	pthread_mutex_t lock;
+	pthread_cond_t finished;	/* signalled whenever a flush finishes */
+	bool running;		/* a backing flush is in progress */
+	uint64_t started;	/* generation of the last flush started */
+	uint64_t done;		/* ... and of the last one finished */
+	uint64_t failed;	/* ... and of the last one that failed */
+	unsigned int users;	/* callers inside the merge */
+};
+
 struct nvdimm {
+	struct device dev;		/* in the machine's registry: index = drc_index */
 	unsigned int slot;		/* 0, 1, ... in command-line order */
 	uint32_t drc_index;		/* NVDIMM_DRC_BASE | slot */
 	struct nvdimm_config cfg;
@@ -95,8 +113,10 @@ struct nvdimm {
 	 * vCPU while another writes it is never torn (zero bytes: unlocked) */
 	pthread_mutex_t label_lock;
 	uint64_t gpa;			/* where the region sits in the guest */
+	unsigned int mem_slot;		/* its KVM memory slot, while attached */
 
 	const struct nvdimm_backing_ops *ops;
+	struct nvdimm_flush_merge flush_merge;
 
 	/* statistics reported through H_SCM_PERFORMANCE_STATS */
 	uint64_t attach_time_ns;	/* CLOCK_MONOTONIC when attached */
@@ -119,6 +139,21 @@ struct nvdimm {
 	bool created_record;		/* a new unit GUID record at: */
 	char record[PATH_MAX];
 };
+
+/* The vNVDIMM kind's device operations (devices/nvdimm-device.c). */
+extern const struct device_ops nvdimm_device_ops;
+
+static inline struct nvdimm *nvdimm__of(struct device *dev)
+{
+	return container_of(dev, struct nvdimm, dev);
+}
+
+/*
+ * Zero @d and give it its identity in @slot (DRC index, device-tree node
+ * name) and its locks; nvdimm__open does it first, tests build devices
+ * around it.
+ */
+void nvdimm__init(struct nvdimm *d, unsigned int slot);
 
 /*
  * Open (creating a missing or empty file), check, lock and map the backing

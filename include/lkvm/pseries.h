@@ -11,8 +11,7 @@
 #include "lkvm/limits.h"
 #include "lkvm/memmap.h"
 
-struct console;
-struct nvdimm;
+struct device_registry;
 
 /*
  * What hcall and RTAS handlers may ask of the VMM core. They are the only
@@ -25,6 +24,13 @@ struct pseries_ops {
 	int (*start_cpu)(void *ctx, unsigned int cpu, uint64_t pc, uint64_t r3);
 	/* the machine's exit_request changed: stop all vCPUs */
 	void (*request_exit)(void *ctx);
+	/*
+	 * Guest addresses [gpa, gpa + size) become host memory @host (a KVM
+	 * memory slot, whose number goes to *slot), and back.
+	 */
+	int (*map_memory)(void *ctx, uint64_t gpa, uint64_t size, void *host,
+			  unsigned int *slot);
+	int (*unmap_memory)(void *ctx, unsigned int slot);
 };
 
 enum pseries_exit {
@@ -91,11 +97,10 @@ struct pseries {
 	uint8_t rng_seed[64];
 	unsigned int nr_cpus;
 	bool debug;
-	struct console *console;
 
-	/* vNVDIMMs in slot order; the SCM hcalls find them by DRC index */
-	unsigned int nr_nvdimms;
-	struct nvdimm *nvdimm[LKVM_MAX_NVDIMMS];
+	/* the VM's devices (console, vNVDIMMs), kept across reboots; vCPU
+	 * handlers find them by the index the guest passes */
+	struct device_registry *devices;
 
 	/* little-endian interrupts (H_SET_MODE resource 4): each vCPU applies
 	 * LPCR[ILE] before its next KVM_RUN when ile_gen differs from its own */
@@ -117,7 +122,7 @@ struct pseries {
 	/* unknown hcalls and RTAS tokens: counted and, with --debug, reported
 	 * once per number (a guest must not be able to flood stderr) */
 	pthread_mutex_t report_lock;
-	uint64_t unknown_hcalls;
+	_Atomic uint64_t unknown_hcalls;
 	struct pseries_reported reported_hcalls, reported_rtas;
 
 	const struct pseries_ops *ops;

@@ -33,8 +33,24 @@ struct rtas_service {
 	rtas_fn fn;		/* NULL: handled by KVM (in-kernel XICS) */
 };
 
-/* Every RTAS service lkvm publishes, terminated by a NULL name. */
-extern const struct rtas_service rtas_services[];
+/* The most services the machine and its devices together publish. */
+#define RTAS_MAX_SERVICES	32
+/* The first token rtas__register hands out. */
+#define RTAS_FIRST_TOKEN	0x2000
+
+/*
+ * Every RTAS service lkvm publishes (the machine's own, then those devices
+ * registered), terminated by a NULL name. Read-only once vCPUs run.
+ */
+extern struct rtas_service rtas_services[RTAS_MAX_SERVICES + 1];
+
+/*
+ * A device kind offers RTAS service @name, served by @fn, under the lowest
+ * free token from RTAS_FIRST_TOKEN; returns the token, or -EEXIST (the
+ * name is taken by another handler), -ENOSPC. Registering the same pair
+ * again returns its token. Done at program start, before any vCPU runs.
+ */
+int rtas__register(const char *name, rtas_fn fn);
 
 /*
  * Decode, check and run the RTAS call whose buffer is at @args_gpa. Returns

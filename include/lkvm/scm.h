@@ -10,9 +10,7 @@ struct pseries;
 
 /*
  * The PAPR SCM hcalls (devices/scm-*.c) through which the guest's papr_scm
- * driver binds, labels, queries and flushes a vNVDIMM. Each is a plain
- * hcall handler: registers r4..r12 in @args, outputs written in place,
- * the return value goes to r3.
+ * driver binds, labels, queries and flushes a vNVDIMM.
  */
 
 /* H_SCM_UNBIND_ALL scopes */
@@ -43,31 +41,17 @@ struct pseries;
 #define SCM_HEALTH_VALID_MASK	(NVDIMM_HEALTH_UNARMED | \
 				 NVDIMM_HEALTH_SHUTDOWN_DIRTY)
 
-long h_scm_read_metadata(struct pseries *p, unsigned int cpu, uint64_t *args);
-long h_scm_write_metadata(struct pseries *p, unsigned int cpu, uint64_t *args);
-long h_scm_bind_mem(struct pseries *p, unsigned int cpu, uint64_t *args);
-long h_scm_unbind_mem(struct pseries *p, unsigned int cpu, uint64_t *args);
-long h_scm_unbind_all(struct pseries *p, unsigned int cpu, uint64_t *args);
-long h_scm_query_block_mem_binding(struct pseries *p, unsigned int cpu,
-				   uint64_t *args);
-long h_scm_query_logical_mem_binding(struct pseries *p, unsigned int cpu,
-				     uint64_t *args);
-long h_scm_health(struct pseries *p, unsigned int cpu, uint64_t *args);
-long h_scm_performance_stats(struct pseries *p, unsigned int cpu,
-			     uint64_t *args);
-long h_scm_flush(struct pseries *p, unsigned int cpu, uint64_t *args);
-
 /*
- * The vNVDIMM whose DRC index is @drc_index (a whole 64-bit register, so
- * upper bits never alias a device), or NULL.
+ * The vNVDIMM kind serves the SCM hcalls (one dispatcher for the family).
+ * Once, at program start: 0 or a negative errno with a message.
  */
-struct nvdimm *scm__find_nvdimm(struct pseries *p, uint64_t drc_index);
+int scm__register(void);
 
 /*
  * How many H_SCM_FLUSH calls are inside the flush of @d right now, either
  * running the backing flush or waiting for one to serve them. For tests
  * and diagnostics: the answer may be stale as soon as it is returned.
  */
-unsigned int scm__flush_waiters(const struct nvdimm *d);
+unsigned int scm__flush_waiters(struct nvdimm *d);
 
 #endif

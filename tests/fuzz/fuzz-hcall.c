@@ -18,6 +18,7 @@
 
 #include "lkvm/bytes.h"
 #include "lkvm/console.h"
+#include "lkvm/device.h"
 #include "lkvm/hcall.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/papr.h"
@@ -75,16 +76,12 @@ static const struct nvdimm_backing_ops fake_backing = { .flush = fake_flush };
 static void device_init(struct nvdimm *d, unsigned int slot, unsigned int kind,
 			uint64_t blocks)
 {
-	memset(d, 0, sizeof(*d));
-	pthread_mutex_init(&d->label_lock, NULL);
-	d->slot = slot;
-	d->drc_index = NVDIMM_DRC_BASE | slot;
+	nvdimm__init(d, slot);
 	d->cfg.size = blocks * NVDIMM_BLOCK_SIZE;
 	d->cfg.label_size = NVDIMM_MIN_LABEL_SIZE;
 	d->cfg.readonly = kind == 1;
 	d->is_pmem = kind == 2;
 	d->needs_flush_hcall = kind != 2;
-	d->fd = -1;
 	d->map_len = DATA_STUB + NVDIMM_MIN_LABEL_SIZE;
 	d->map = calloc(1, d->map_len);
 	d->data = d->map;
@@ -96,6 +93,7 @@ static void device_init(struct nvdimm *d, unsigned int slot, unsigned int kind,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct pseries p;
+	static struct device_registry devices;
 	static struct console con;
 	static struct nvdimm dev[2];
 	static int null_fd = -1;
@@ -122,13 +120,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.ops = &fake_ops;
 	p.panic_stops = true;	/* as lkvm run's default: no report printed */
 	console__init(&con, null_fd);
-	p.console = &con;
 	p.cpu_char.valid = data[0] & 0x80;
 	device_init(&dev[0], 0, data[0] % 3, 4);
 	device_init(&dev[1], 1, (data[0] >> 2) % 3, 1);
-	p.nvdimm[0] = &dev[0];
-	p.nvdimm[1] = &dev[1];
-	p.nr_nvdimms = 2;
+	/* the devices register their calls, as lkvm run does at start */
+	if (console__register() || scm__register())
+		abort();
+	device_registry__init(&devices);
+	device_registry__add(&devices, &con.dev);
+	device_registry__add(&devices, &dev[0].dev);
+	device_registry__add(&devices, &dev[1].dev);
+	p.devices = &devices;
 	data++;
 	size--;
 
@@ -144,6 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		data += 1 + 8 * HCALL_NR_ARGS;
 		size -= 1 + 8 * HCALL_NR_ARGS;
 	}
+	device_registry__destroy(&devices);
 	free(dev[0].map);
 	free(dev[1].map);
 	free(ram);

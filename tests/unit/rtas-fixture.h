@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "lkvm/console.h"
+#include "lkvm/device.h"
 #include "lkvm/hcall.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
@@ -64,6 +65,7 @@ static const struct pseries_ops fake_ops = {
 
 struct fixture {
 	struct pseries p;
+	struct device_registry devices;
 	struct fake_core core;
 	uint8_t *ram, *ram2, *ro;
 };
@@ -89,6 +91,10 @@ static inline int setup(void **state)
 	f->p.panic_stops = true;
 	f->p.ops = &fake_ops;
 	f->p.ops_ctx = &f->core;
+	/* devices register their services too: the console's is among them */
+	assert_int_equal(console__register(), 0);
+	device_registry__init(&f->devices);
+	f->p.devices = &f->devices;
 	*state = f;
 	return 0;
 }
@@ -132,7 +138,7 @@ static inline void rtas(struct fixture *f, uint32_t tok, uint32_t nargs,
 	put32(f, BUF + 8, nret);
 	for (i = 0; i < nargs; i++)
 		put32(f, BUF + 12 + 4 * i, args[i]);
-	assert_int_equal(h_rtas(&f->p, 1, hargs), H_SUCCESS);
+	assert_int_equal(h_rtas(&f->p, 1, H_RTAS, hargs), H_SUCCESS);
 	for (i = 0; i < nret; i++)
 		rets[i] = get32(f, BUF + 12 + 4 * (nargs + i));
 }

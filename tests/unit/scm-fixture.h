@@ -20,6 +20,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "lkvm/device.h"
 #include "lkvm/hcall.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/papr.h"
@@ -90,11 +91,9 @@ static inline struct fake_dev *fake_dev_new(unsigned int slot, uint64_t gpa,
 	assert_non_null(fd);
 	pthread_mutex_init(&fd->lock, NULL);
 	pthread_cond_init(&fd->cond, NULL);
-	d->slot = slot;
-	d->drc_index = NVDIMM_DRC_BASE | slot;
+	nvdimm__init(d, slot);
 	d->cfg.size = blocks * BS;
 	d->cfg.label_size = LABEL_SIZE;
-	d->fd = -1;
 	d->needs_flush_hcall = true;
 	/* the label ends exactly where the allocation does */
 	d->map_len = DATA_STUB + LABEL_SIZE;
@@ -117,6 +116,7 @@ static inline void fake_dev_free(struct fake_dev *fd)
 
 struct fixture {
 	struct pseries p;
+	struct device_registry devices;
 	uint8_t *ram, *ro;
 	struct fake_dev *dev[2];
 };
@@ -137,9 +137,11 @@ static inline int setup(void **state)
 	f->p.nr_cpus = 4;
 	f->dev[0] = fake_dev_new(0, GPA0, BLOCKS0);
 	f->dev[1] = fake_dev_new(1, GPA1, BLOCKS1);
-	f->p.nvdimm[0] = &f->dev[0]->d;
-	f->p.nvdimm[1] = &f->dev[1]->d;
-	f->p.nr_nvdimms = 2;
+	device_registry__init(&f->devices);
+	f->p.devices = &f->devices;
+	assert_int_equal(scm__register(), 0);
+	assert_int_equal(device_registry__add(&f->devices, &f->dev[0]->d.dev), 0);
+	assert_int_equal(device_registry__add(&f->devices, &f->dev[1]->d.dev), 0);
 	*state = f;
 	return 0;
 }
@@ -148,6 +150,9 @@ static inline int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	device_registry__remove(&f->devices, &f->dev[0]->d.dev);
+	device_registry__remove(&f->devices, &f->dev[1]->d.dev);
+	device_registry__destroy(&f->devices);
 	fake_dev_free(f->dev[0]);
 	fake_dev_free(f->dev[1]);
 	free(f->ram);

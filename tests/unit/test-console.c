@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "lkvm/console.h"
+#include "lkvm/device.h"
 #include "lkvm/hcall.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
@@ -23,6 +24,7 @@
 
 struct fixture {
 	struct pseries p;
+	struct device_registry devices;
 	struct console con;
 	int rd, wr;	/* the pipe standing in for the terminal */
 };
@@ -39,7 +41,10 @@ static int setup(void **state)
 	fcntl(f->rd, F_SETFL, O_NONBLOCK);
 	pseries__init(&f->p);
 	console__init(&f->con, f->wr);
-	f->p.console = &f->con;
+	assert_int_equal(console__register(), 0);
+	device_registry__init(&f->devices);
+	assert_int_equal(device_registry__add(&f->devices, &f->con.dev), 0);
+	f->p.devices = &f->devices;
 	*state = f;
 	return 0;
 }
@@ -159,7 +164,7 @@ static long put(struct fixture *f, uint64_t term, uint64_t len, uint64_t w0,
 {
 	uint64_t args[HCALL_NR_ARGS] = { term, len, w0, w1 };
 
-	return h_put_term_char(&f->p, 0, args);
+	return hcall__dispatch(&f->p, 0, H_PUT_TERM_CHAR, args);
 }
 
 static void test_put_term_char(void **state)
@@ -187,12 +192,11 @@ static void test_put_term_char(void **state)
 			     0x4100000000000000ULL, 0), H_PARAMETER);
 	assert_string_equal(output(f), "");
 
-	/* no console: accepted and discarded */
-	f->p.console = NULL;
+	/* a console taken out of the machine is no terminal of the guest's */
+	assert_int_equal(device_registry__remove(&f->devices, &f->con.dev), 0);
 	assert_int_equal(put(f, CONSOLE_VTY_REG, 1, 0x4100000000000000ULL, 0),
-			 H_SUCCESS);
-	assert_int_equal(put(f, CONSOLE_VTY_REG, 17, 0, 0), H_PARAMETER);
-	f->p.console = &f->con;
+			 H_PARAMETER);
+	assert_int_equal(device_registry__add(&f->devices, &f->con.dev), 0);
 	assert_string_equal(output(f), "");
 
 	/* a dead terminal is the host's problem, not the guest's */
@@ -207,25 +211,30 @@ static void test_put_term_char(void **state)
 			 H_SUCCESS);
 }
 
+static long get(struct fixture *f, uint64_t *args)
+{
+	return hcall__dispatch(&f->p, 0, H_GET_TERM_CHAR, args);
+}
+
 static void test_get_term_char(void **state)
 {
 	struct fixture *f = *state;
 	uint64_t args[HCALL_NR_ARGS] = { CONSOLE_VTY_REG, 7, 7, 7 };
 
 	assert_false(input(f, "Hello, world! 0123456789"));
-	assert_int_equal(h_get_term_char(&f->p, 0, args), H_SUCCESS);
+	assert_int_equal(get(f, args), H_SUCCESS);
 	assert_int_equal(args[0], 16);
 	assert_int_equal(args[1], 0x48656c6c6f2c2077ULL);	/* "Hello, w" */
 	assert_int_equal(args[2], 0x6f726c6421203031ULL);	/* "orld! 01" */
 	args[0] = CONSOLE_VTY_REG;
-	assert_int_equal(h_get_term_char(&f->p, 0, args), H_SUCCESS);
+	assert_int_equal(get(f, args), H_SUCCESS);
 	assert_int_equal(args[0], 8);
 	assert_int_equal(args[1], 0x3233343536373839ULL);
 	assert_int_equal(args[2], 0);
 	/* nothing left: count 0 and no stale characters */
 	args[0] = CONSOLE_VTY_REG;
 	args[1] = args[2] = ~0ULL;
-	assert_int_equal(h_get_term_char(&f->p, 0, args), H_SUCCESS);
+	assert_int_equal(get(f, args), H_SUCCESS);
 	assert_int_equal(args[0], 0);
 	assert_int_equal(args[1], 0);
 	assert_int_equal(args[2], 0);
@@ -233,16 +242,15 @@ static void test_get_term_char(void **state)
 	/* a wrong terminal takes nothing from the queue */
 	assert_false(input(f, "k"));
 	args[0] = 0x30000001;
-	assert_int_equal(h_get_term_char(&f->p, 0, args), H_PARAMETER);
+	assert_int_equal(get(f, args), H_PARAMETER);
 	assert_string_equal(queued(f), "k");
 
-	/* no console: nothing to read */
-	f->p.console = NULL;
+	/* a console taken out of the machine is no terminal of the guest's */
+	assert_int_equal(device_registry__remove(&f->devices, &f->con.dev), 0);
+	assert_false(input(f, "m"));
 	args[0] = CONSOLE_VTY_REG;
-	args[1] = ~0ULL;
-	assert_int_equal(h_get_term_char(&f->p, 0, args), H_SUCCESS);
-	assert_int_equal(args[0], 0);
-	assert_int_equal(args[1], 0);
+	assert_int_equal(get(f, args), H_PARAMETER);
+	assert_string_equal(queued(f), "m");
 }
 
 #define BIG (256 * 1024)

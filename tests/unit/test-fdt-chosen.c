@@ -9,6 +9,8 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
+#include "lkvm/console.h"
+#include "lkvm/device.h"
 #include "lkvm/fdt.h"
 #include "lkvm/pseries.h"
 #include "lkvm/rtas.h"
@@ -59,11 +61,46 @@ static void test_rng_seed_absent(void **state)
 	free(fdt);
 }
 
+/*
+ * stdout-path names the console device the registry holds, and is left out
+ * when there is none (a path to no node would stop the early console).
+ */
+static void test_stdout_follows_console(void **state)
+{
+	struct device_registry devices;
+	struct console con;
+	struct pseries p;
+	const char *path;
+	void *fdt;
+	int len;
+
+	(void)state;
+	pseries__init(&p);
+	device_registry__init(&devices);
+	p.devices = &devices;
+	fdt = build(&p);
+	assert_null(fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "stdout-path", &len));
+	assert_true(fdt_path_offset(fdt, "/vdevice") >= 0);
+	assert_true(fdt_first_subnode(fdt, fdt_path_offset(fdt, "/vdevice")) < 0);
+	free(fdt);
+
+	console__init(&con, -1);
+	assert_int_equal(device_registry__add(&devices, &con.dev), 0);
+	fdt = build(&p);
+	path = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "stdout-path", &len);
+	assert_non_null(path);
+	assert_string_equal(path, "/vdevice/vty@30000000");
+	assert_true(fdt_path_offset(fdt, path) >= 0);
+	free(fdt);
+	device_registry__destroy(&devices);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rng_seed_present),
 		cmocka_unit_test(test_rng_seed_absent),
+		cmocka_unit_test(test_stdout_follows_console),
 	};
 
 	return cmocka_run_group_tests_name("fdt-chosen", tests, NULL, NULL);

@@ -12,6 +12,7 @@
 
 #include <libfdt.h>
 
+#include "lkvm/device.h"
 #include "lkvm/fdt.h"
 #include "lkvm/memmap.h"
 #include "lkvm/nvdimm.h"
@@ -29,7 +30,11 @@
 
 struct vm {
 	struct pseries p;
-	uint8_t buf[MEMMAP_FDT_MAX_SIZE];
+	struct device_registry devices;
+	struct nvdimm *dimm[NR_SLOTS];	/* in the order they were added */
+	unsigned int nr;
+	/* libfdt wants its blob 8-byte aligned */
+	uint8_t buf[MEMMAP_FDT_MAX_SIZE] __attribute__((aligned(8)));
 	int size;
 };
 
@@ -39,6 +44,8 @@ static struct vm *new_vm(void)
 
 	assert_non_null(vm);
 	pseries__init(&vm->p);
+	device_registry__init(&vm->devices);
+	vm->p.devices = &vm->devices;
 	assert_int_equal(memmap__layout(&vm->p.map, RAM, 24 * MiB, 0), 0);
 	vm->p.nr_cpus = 2;
 	vm->p.cpu_info = (struct cpu_info){ 0x004e1200, 512000000, 2250000000U, 128, 128 };
@@ -49,12 +56,14 @@ static struct vm *new_vm(void)
 static void add_dimm(struct vm *vm, struct nvdimm *d, unsigned int slot,
 		     uint64_t size, uint64_t label, const char *uuid, bool flush)
 {
-	*d = (struct nvdimm){ .slot = slot, .drc_index = NVDIMM_DRC_BASE | slot,
-			      .cfg = { .size = size, .label_size = label },
-			      .needs_flush_hcall = flush, .fd = -1 };
+	nvdimm__init(d, slot);
+	d->cfg.size = size;
+	d->cfg.label_size = label;
+	d->needs_flush_hcall = flush;
 	snprintf(d->uuid_str, sizeof(d->uuid_str), "%s", uuid);
 	assert_int_equal(memmap__alloc_pmem(&vm->p.map, size, &d->gpa), 0);
-	vm->p.nvdimm[vm->p.nr_nvdimms++] = d;
+	assert_int_equal(device_registry__add(&vm->devices, &d->dev), 0);
+	vm->dimm[vm->nr++] = d;
 }
 
 static int build(struct vm *vm, size_t size)
@@ -153,10 +162,10 @@ static void expect_dimms(const struct vm *vm)
 	assert_int_equal(u32p(fdt, pmem, "#address-cells"), 1);
 	assert_int_equal(u32p(fdt, pmem, "#size-cells"), 0);
 	fdt_for_each_subnode(off, fdt, pmem) {
-		assert_true(n < vm->p.nr_nvdimms);
-		expect_dimm(fdt, off, vm->p.nvdimm[n++]);
+		assert_true(n < vm->nr);
+		expect_dimm(fdt, off, vm->dimm[n++]);
 	}
-	assert_int_equal(n, vm->p.nr_nvdimms);
+	assert_int_equal(n, vm->nr);
 }
 
 static int dimm_off(const struct vm *vm, unsigned int slot)
@@ -210,8 +219,8 @@ static void expect_drcs(const struct vm *vm)
 	}
 	expect_drc_strings(fdt, "ibm,drc-names", true);
 	expect_drc_strings(fdt, "ibm,drc-types", false);
-	for (i = 0; i < vm->p.nr_nvdimms; i++) {
-		slot = vm->p.nvdimm[i]->slot;
+	for (i = 0; i < vm->nr; i++) {
+		slot = vm->dimm[i]->slot;
 		assert_int_equal(be32_at(idx, 1 + slot),
 				 u32p(fdt, dimm_off(vm, slot), "ibm,my-drc-index"));
 	}
@@ -333,7 +342,7 @@ static void test_bad_devices(void **state)
 		"",
 	};
 	struct vm *vm = new_vm();
-	struct nvdimm d[2], keep;
+	struct nvdimm d[2], keep, other;
 	unsigned int i;
 
 	(void)state;
@@ -357,30 +366,43 @@ static void test_bad_devices(void **state)
 	memcpy(d[1].uuid_str, UUID1 "0", sizeof(d[1].uuid_str));	/* no NUL */
 	expect_refused(vm, "UUID", &d[1], &keep);
 
-	/* where it sits, and which connector it is in */
-	d[1].gpa += 256 * MiB;
-	expect_refused(vm, "memory map", &d[1], &keep);
-	d[1].gpa = d[0].gpa;
-	expect_refused(vm, "memory map", &d[1], NULL);
-	d[1].cfg.size = SEED_SIZE;
-	expect_refused(vm, "share a region", &d[1], &keep);
-	d[1].drc_index = NVDIMM_DRC_BASE;
-	expect_refused(vm, "DRC index", &d[1], &keep);
-	d[1].slot = NR_SLOTS;
+	/* which connector it is in: one the DRC arrays list */
 	d[1].drc_index = NVDIMM_DRC_BASE | NR_SLOTS;
-	expect_refused(vm, "slot", &d[1], &keep);
-	d[1].slot = 0;
-	d[1].drc_index = NVDIMM_DRC_BASE;
-	expect_refused(vm, "twice", &d[1], &keep);
-	vm->p.nvdimm[1] = NULL;
-	expect_refused(vm, "missing", NULL, NULL);
-	vm->p.nvdimm[1] = &d[1];
-	vm->p.nr_nvdimms = LKVM_MAX_NVDIMMS + 1;
-	expect_refused(vm, "nvdimms", NULL, NULL);
-	vm->p.nr_nvdimms = 2;
+	expect_refused(vm, "DRC index", &d[1], &keep);
+	d[1].drc_index = NVDIMM_DRC_BASE - 1;
+	expect_refused(vm, "DRC index", &d[1], &keep);
+	/* a second device in a taken connector never gets into the machine */
+	nvdimm__init(&other, 0);
+	assert_int_equal(device_registry__add(&vm->devices, &other.dev), -EEXIST);
 
 	/* put back, it builds again */
 	build_and_check(vm);
+	free(vm);
+}
+
+/* One device's node on its own, as configure-connector hands it out. */
+static void test_single_node(void **state)
+{
+	struct vm *vm = new_vm();
+	static uint8_t one[64 << 10];
+	struct nvdimm d[2];
+	int size, off;
+
+	(void)state;
+	add_dimm(vm, &d[0], 0, SEED_SIZE, SEED_LABEL, UUID0, true);
+	add_dimm(vm, &d[1], 5, 1 * GiB, 256 * KiB, UUID1, false);
+	size = fdt__build_node(&d[1].dev, one, sizeof(one));
+	assert_true(size > 0);
+	assert_int_equal(fdt_check_full(one, size), 0);
+	off = fdt_first_subnode(one, 0);
+	assert_true(off >= 0);
+	expect_dimm(one, off, &d[1]);
+	/* that one node only */
+	assert_true(fdt_next_subnode(one, off) < 0);
+	assert_int_equal(fdt__build_node(&d[1].dev, one, 64), -ENOSPC);
+	/* and a device that would make a wrong node makes none */
+	d[1].cfg.label_size = 0;
+	assert_int_equal(fdt__build_node(&d[1].dev, one, sizeof(one)), -EINVAL);
 	free(vm);
 }
 
@@ -392,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_three_devices),
 		cmocka_unit_test(test_all_slots),
 		cmocka_unit_test(test_bad_devices),
+		cmocka_unit_test(test_single_node),
 	};
 
 	return cmocka_run_group_tests_name("fdt-pmem", tests, NULL, NULL);

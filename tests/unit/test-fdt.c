@@ -12,6 +12,7 @@
 #include <libfdt.h>
 
 #include "lkvm/console.h"
+#include "lkvm/device.h"
 #include "lkvm/fdt.h"
 #include "lkvm/memmap.h"
 #include "lkvm/pseries.h"
@@ -37,7 +38,10 @@ static const struct rtas_service services[] = {
 /* A machine and room for its tree; @size is what fdt__build() returned. */
 struct vm {
 	struct pseries p;
-	uint8_t buf[MEMMAP_FDT_MAX_SIZE];
+	struct device_registry devices;
+	struct console con;
+	/* libfdt wants its blob 8-byte aligned */
+	uint8_t buf[MEMMAP_FDT_MAX_SIZE] __attribute__((aligned(8)));
 	int size;
 };
 
@@ -49,6 +53,11 @@ static struct vm *new_vm(uint64_t initrd)
 
 	assert_non_null(vm);
 	pseries__init(&vm->p);
+	/* the console puts its own node in the tree, as at every boot */
+	device_registry__init(&vm->devices);
+	console__init(&vm->con, -1);
+	assert_int_equal(device_registry__add(&vm->devices, &vm->con.dev), 0);
+	vm->p.devices = &vm->devices;
 	assert_int_equal(memmap__layout(&vm->p.map, 768 * MiB, 24 * MiB, initrd), 0);
 	assert_int_equal(memmap__alloc_pmem(&vm->p.map, 1 * GiB, &gpa), 0);
 	vm->p.nr_cpus = NR_CPUS;

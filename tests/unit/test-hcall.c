@@ -9,7 +9,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <errno.h>
+
 #include "lkvm/console.h"
+#include "lkvm/device.h"
 #include "lkvm/hcall.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
@@ -43,6 +46,8 @@ static const struct pseries_ops fake_ops = {
 
 struct fixture {
 	struct pseries p;
+	struct device_registry devices;
+	struct console con;
 	struct fake_kvm kvm;
 	void *ram;
 };
@@ -58,6 +63,11 @@ static int setup(void **state)
 	assert_int_equal(guest_mem__add(&f->p.mem, 0, RAM_SIZE, f->ram, false), 0);
 	f->p.nr_cpus = 1;
 	f->p.ops = &fake_ops;
+	assert_int_equal(console__register(), 0);
+	console__init(&f->con, -1);
+	device_registry__init(&f->devices);
+	assert_int_equal(device_registry__add(&f->devices, &f->con.dev), 0);
+	f->p.devices = &f->devices;
 	f->p.ops_ctx = &f->kvm;
 	*state = f;
 	return 0;
@@ -99,6 +109,34 @@ static void test_dispatch_known(void **state)
 	/* an RTAS buffer outside guest memory */
 	assert_int_equal(call(&f->p, H_RTAS, RAM_SIZE, 0, 0, 0), H_PARAMETER);
 	assert_int_equal(f->p.unknown_hcalls, 0);
+}
+
+static long fake_handler(struct pseries *p, unsigned int cpu, uint64_t nr,
+			 uint64_t *args)
+{
+	(void)p, (void)cpu;
+	args[0] = nr;
+	return H_SUCCESS;
+}
+
+/* Devices add hcalls; nobody takes a number that is already served. */
+static void test_register(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t nr = 0xef00;
+
+	assert_int_equal(call(&f->p, nr, 0, 0, 0, 0), H_FUNCTION);
+	assert_int_equal(hcall__register(nr, fake_handler), 0);
+	assert_int_equal(call(&f->p, nr, 0, 0, 0, 0), H_SUCCESS);
+	/* the same pair again changes nothing; another handler is refused */
+	assert_int_equal(hcall__register(nr, fake_handler), 0);
+	assert_int_equal(hcall__register(H_SET_MODE, fake_handler), -EEXIST);
+	assert_int_equal(hcall__register(H_PUT_TERM_CHAR, fake_handler), -EEXIST);
+	assert_int_equal(hcall__register(nr + 4, NULL), -EINVAL);
+	/* lkvm's own handler still answers its number */
+	assert_int_equal(call(&f->p, H_SET_MODE, 1, H_SET_MODE_RESOURCE_LE, 0, 0),
+			 H_SUCCESS);
+	assert_true(f->p.ile);
 }
 
 static void test_dispatch_unknown_counts(void **state)
@@ -363,6 +401,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_dispatch_known),
+		T(test_register),
 		T(test_dispatch_unknown_counts),
 		T(test_unknown_reported_once),
 		T(test_unknown_report_list_full),

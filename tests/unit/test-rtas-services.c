@@ -16,7 +16,7 @@ static void test_display_character(void **state)
 	assert_int_equal(pipe(fds), 0);
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
 	console__init(&con, fds[1]);
-	f->p.console = &con;
+	assert_int_equal(device_registry__add(&f->devices, &con.dev), 0);
 	rtas(f, token("display-character"), 1, args, 1, rets);
 	assert_int_equal(rets[0], 0);
 	args[0] = 0x142;	/* only the low byte is a character */
@@ -30,7 +30,7 @@ static void test_display_character(void **state)
 	assert_int_equal(rets[0], PARAM_ERROR);
 	assert_int_equal(read(fds[0], out, sizeof(out)), -1);
 	/* no console: output is discarded */
-	f->p.console = NULL;
+	assert_int_equal(device_registry__remove(&f->devices, &con.dev), 0);
 	rtas(f, token("display-character"), 1, args, 1, rets);
 	assert_int_equal(rets[0], 0);
 	close(fds[0]);

@@ -2,6 +2,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <errno.h>
+
 #include "rtas-fixture.h"
 
 static void test_blob_and_table(void **state)
@@ -30,6 +32,32 @@ static void test_blob_and_table(void **state)
 	assert_null(service("ibm,get-xive")->fn);
 	assert_null(service("ibm,int-off")->fn);
 	assert_null(service("ibm,int-on")->fn);
+}
+
+static void fake_service(struct pseries *p, unsigned int cpu, uint32_t nargs,
+			 const uint32_t *args, uint32_t nret, uint32_t *rets)
+{
+	(void)p, (void)cpu, (void)nargs, (void)args, (void)nret, (void)rets;
+}
+
+/* Devices add services under free tokens; a name is never taken twice. */
+static void test_register(void **state)
+{
+	int tok;
+
+	(void)state;
+	/* the console's, registered by the fixture, keeps its token */
+	assert_int_equal(service("display-character")->token, 0x2000);
+	tok = rtas__register("lkvm,test-service", fake_service);
+	assert_true(tok > 0x2000);
+	assert_int_equal(service("lkvm,test-service")->token, (uint32_t)tok);
+	/* again with the same handler: the same token, nothing added */
+	assert_int_equal(rtas__register("lkvm,test-service", fake_service), tok);
+	/* a name already served otherwise, or the machine's own */
+	assert_int_equal(rtas__register("display-character", fake_service), -EEXIST);
+	assert_int_equal(rtas__register("power-off", fake_service), -EEXIST);
+	assert_int_equal(rtas__register("", fake_service), -EINVAL);
+	assert_int_equal(rtas__register("lkvm,other", NULL), -EINVAL);
 }
 
 static void test_events_and_unknown(void **state)
@@ -122,7 +150,7 @@ static void test_hostile_buffers(void **state)
 
 	for (i = 0; i < ARRAY_SIZE(outside); i++) {
 		hargs[0] = outside[i];
-		if (h_rtas(&f->p, 0, hargs) != H_PARAMETER)
+		if (h_rtas(&f->p, 0, H_RTAS, hargs) != H_PARAMETER)
 			fail_msg("buffer at 0x%llx accepted",
 				 (unsigned long long)outside[i]);
 	}
@@ -180,7 +208,8 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_blob_and_table),
+		T(test_blob_and_table),
+		T(test_register),
 		T(test_events_and_unknown),
 		T(test_unknown_reported_once),
 		T(test_only_rets_written),

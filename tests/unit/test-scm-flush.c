@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* H_SCM_FLUSH: synchronous results, counters, health, merged flushes. */
+#include <stdatomic.h>
+
 #include "scm-fixture.h"
 
 static long flush(struct fixture *f, uint64_t *r, uint64_t drc, uint64_t token)
@@ -232,18 +234,15 @@ static void test_many_flushers(void **state)
 	assert_int_equal(scm__flush_waiters(&f->dev[0]->d), 0);
 }
 
-/* Two devices sharing a merge slot (same slot number): no cross-talk. */
-static void test_slot_shared(void **state)
+/* Each device merges its own flushes: one never waits for another. */
+static void test_devices_independent(void **state)
 {
 	struct fixture *f = *state;
-	struct fake_dev *other = fake_dev_new(0 + LKVM_MAX_NVDIMMS, GPA0, 1);
+	struct fake_dev *other = fake_dev_new(7, GPA1 + BLOCKS1 * BS, 1);
 	struct fake_dev *fd = f->dev[0];
 	struct flusher a;
 
-	other->d.drc_index = NVDIMM_DRC_BASE | 7;
-	f->p.nvdimm[2] = &other->d;
-	f->p.nr_nvdimms = 3;
-
+	assert_int_equal(device_registry__add(&f->devices, &other->d.dev), 0);
 	fd->hold = true;
 	start_flusher(f, &a);
 	WAIT_FOR(held(fd));
@@ -251,16 +250,64 @@ static void test_slot_shared(void **state)
 	assert_int_equal(flush(f, NULL, NVDIMM_DRC_BASE | 7, 0), H_SUCCESS);
 	assert_int_equal(other->calls, 1);
 	assert_int_equal(fd->calls, 1);
+	assert_int_equal(scm__flush_waiters(&fd->d), 1);
+	assert_int_equal(scm__flush_waiters(&other->d), 0);
 	release(fd, 0);
 	pthread_join(a.thread, NULL);
 	assert_int_equal(a.rc, H_SUCCESS);
-	/* once idle, the slot changes hands */
-	assert_int_equal(flush(f, NULL, NVDIMM_DRC_BASE | 7, 0), H_SUCCESS);
-	assert_int_equal(other->calls, 2);
-	assert_int_equal(flush(f, NULL, DRC0, 0), H_SUCCESS);
-	assert_int_equal(fd->calls, 2);
-	f->p.nr_nvdimms = 2;
+	assert_int_equal(device_registry__remove(&f->devices, &other->d.dev), 0);
 	fake_dev_free(other);
+}
+
+struct remover {
+	pthread_t thread;
+	struct fixture *f;
+	struct nvdimm *d;
+	_Atomic bool done;
+	int ret;
+};
+
+static void *remove_thread(void *arg)
+{
+	struct remover *rm = arg;
+
+	rm->ret = device_registry__remove(&rm->f->devices, &rm->d->dev);
+	atomic_store(&rm->done, true);
+	return NULL;
+}
+
+/*
+ * A hot-unplug of a device whose flush is running waits for the flush to
+ * end; the flush still reports its true result, and from the removal on
+ * the device is unknown to the guest.
+ */
+static void test_remove_waits_for_flush(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_dev *fd = f->dev[0];
+	struct timespec pause = { 0, 20000000 };
+	struct remover rm = { .f = f, .d = &fd->d };
+	struct flusher a;
+
+	fd->hold = true;
+	start_flusher(f, &a);
+	WAIT_FOR(held(fd));
+	assert_int_equal(pthread_create(&rm.thread, NULL, remove_thread, &rm), 0);
+	nanosleep(&pause, NULL);
+	assert_false(atomic_load(&rm.done));
+	/* already gone for new calls, while the old one still runs */
+	WAIT_FOR(flush(f, NULL, DRC0, 0) == H_PARAMETER);
+	assert_false(atomic_load(&rm.done));
+	release(fd, 0);
+	pthread_join(a.thread, NULL);
+	pthread_join(rm.thread, NULL);
+	assert_int_equal(a.rc, H_SUCCESS);
+	assert_int_equal(rm.ret, 0);
+	assert_int_equal(fd->calls, 1);
+	assert_int_equal(flush(f, NULL, DRC0, 0), H_PARAMETER);
+	assert_int_equal(hc(f, H_SCM_HEALTH, NULL, DRC1, 0, 0, 0, 0), H_SUCCESS);
+	/* removing twice is an error, not a hang */
+	assert_int_equal(device_registry__remove(&f->devices, &fd->d.dev), -ENOENT);
 }
 
 int main(void)
@@ -273,7 +320,8 @@ int main(void)
 		T(test_concurrent_merge),
 		T(test_concurrent_failure),
 		T(test_many_flushers),
-		T(test_slot_shared),
+		T(test_devices_independent),
+		T(test_remove_waits_for_flush),
 	};
 
 	return cmocka_run_group_tests_name("scm-flush", tests, NULL, NULL);

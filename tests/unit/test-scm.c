@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lkvm/console.h"
+
 #include "scm-fixture.h"
 
 static long read_md(struct fixture *f, uint64_t drc, uint64_t off,
@@ -33,6 +35,7 @@ static long write_md(struct fixture *f, uint64_t drc, uint64_t off,
 static void test_bad_drc(void **state)
 {
 	struct fixture *f = *state;
+	struct console con;
 	const uint64_t bad[] = {
 		0, NVDIMM_DRC_BASE | 2, NVDIMM_DRC_BASE | 0xf,
 		(1ULL << 32) | DRC0,	/* upper register bits must not alias */
@@ -56,12 +59,18 @@ static void test_bad_drc(void **state)
 	for (j = 0; j < ARRAY_SIZE(bad); j++)
 		assert_int_equal(hc(f, H_SCM_UNBIND_ALL, NULL, H_UNBIND_SCOPE_DRC,
 				    bad[j], 0, 0, 0), H_P2);
-	/* devices beyond nr_nvdimms do not exist */
-	f->p.nr_nvdimms = 1;
+	/* a device taken out of the registry no longer exists for the guest */
+	assert_int_equal(device_registry__remove(&f->devices, &f->dev[1]->d.dev), 0);
 	assert_int_equal(hc(f, H_SCM_HEALTH, NULL, DRC1, 0, 0, 0, 0), H_PARAMETER);
 	assert_int_equal(hc(f, H_SCM_HEALTH, NULL, DRC0, 0, 0, 0, 0), H_SUCCESS);
-	f->p.nr_nvdimms = 0;
+	assert_int_equal(device_registry__remove(&f->devices, &f->dev[0]->d.dev), 0);
 	assert_int_equal(hc(f, H_SCM_HEALTH, NULL, DRC0, 0, 0, 0, 0), H_PARAMETER);
+	/* nor does another kind of device: the vty's number is no DRC */
+	console__init(&con, -1);
+	assert_int_equal(device_registry__add(&f->devices, &con.dev), 0);
+	assert_int_equal(hc(f, H_SCM_HEALTH, NULL, CONSOLE_VTY_REG, 0, 0, 0, 0),
+			 H_PARAMETER);
+	assert_int_equal(device_registry__remove(&f->devices, &con.dev), 0);
 	assert_int_equal(f->p.unknown_hcalls, 0);
 	assert_int_equal(f->dev[0]->calls, 0);
 }

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vNVDIMM as a device of the machine: its identity (slot, DRC index,
+ * node name), its place in guest memory on each boot or hot-plug, and its
+ * ibm,pmemory node. The SCM hcalls it serves are in scm-*.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lkvm/device.h"
+#include "lkvm/fdt.h"
+#include "lkvm/guest-mem.h"
+#include "lkvm/memmap.h"
+#include "lkvm/nvdimm.h"
+#include "lkvm/pseries.h"
+#include "lkvm/util.h"
+
+void nvdimm__init(struct nvdimm *d, unsigned int slot)
+{
+	memset(d, 0, sizeof(*d));
+	pthread_mutex_init(&d->label_lock, NULL);
+	pthread_mutex_init(&d->flush_merge.lock, NULL);
+	pthread_cond_init(&d->flush_merge.finished, NULL);
+	d->fd = -1;
+	d->slot = slot;
+	d->drc_index = NVDIMM_DRC_BASE | slot;
+	d->dev.ops = &nvdimm_device_ops;
+	d->dev.index = d->drc_index;
+	snprintf(d->dev.node_name, sizeof(d->dev.node_name), "ibm,pmemory@%x",
+		 d->drc_index);
+}
+
+/*
+ * A window of device memory, the checked accessor's view of it, and a KVM
+ * memory slot: all three or none.
+ */
+static int nvdimm_attach(struct device *dev, struct pseries *p)
+{
+	struct nvdimm *d = nvdimm__of(dev);
+	uint64_t size = d->cfg.size;
+	int ret;
+
+	ret = memmap__alloc_pmem(&p->map, size, &d->gpa);
+	if (ret)
+		return ret;
+	/* lkvm never writes a read-only device's region itself */
+	ret = guest_mem__add(&p->mem, d->gpa, size, d->data, d->cfg.readonly);
+	if (ret) {
+		ret = lkvm__fail(ret, "cannot register %s in guest memory",
+				 d->cfg.path);
+		goto free_window;
+	}
+	/* KVM on POWER has no read-only slots: the mapping itself refuses */
+	ret = p->ops->map_memory(p->ops_ctx, d->gpa, size, d->data,
+				 &d->mem_slot);
+	if (ret)
+		goto remove_region;
+	return 0;
+
+remove_region:
+	guest_mem__remove(&p->mem, d->gpa);
+free_window:
+	memmap__free_pmem(&p->map, d->gpa);
+	return ret;
+}
+
+static void nvdimm_detach(struct device *dev, struct pseries *p)
+{
+	struct nvdimm *d = nvdimm__of(dev);
+
+	p->ops->unmap_memory(p->ops_ctx, d->mem_slot);
+	guest_mem__remove(&p->mem, d->gpa);
+	memmap__free_pmem(&p->map, d->gpa);
+}
+
+static int nvdimm_fdt_node(const struct device *dev, struct fdt_writer *w)
+{
+	const struct nvdimm *d = container_of(dev, const struct nvdimm, dev);
+	struct fdt_pmem pm = {
+		.drc_index = d->drc_index,
+		.size = d->cfg.size,
+		.label_size = d->cfg.label_size,
+		.uuid_str = d->uuid_str,
+		.flush_required = d->needs_flush_hcall,
+	};
+
+	return fdt__pmem_node(w, dev->node_name, &pm);
+}
+
+const struct device_ops nvdimm_device_ops = {
+	.kind = "nvdimm",
+	.bus = DEVICE_BUS_PMEM,
+	.attach = nvdimm_attach,
+	.detach = nvdimm_detach,
+	.fdt_node = nvdimm_fdt_node,
+};

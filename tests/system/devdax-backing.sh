@@ -11,13 +11,6 @@
 export LKVM_STATE_DIR=/tmp/lkvm-state
 record=$LKVM_STATE_DIR/dax0.0.uuid
 
-# require DESCRIPTION COMMAND...: a check the rest of the scenario needs
-require() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; finish; fi
-}
-
 # exited RC: lkvm's exit code, and the signal if one killed it
 exited() {
 	echo "HOST lkvm exit code $1"

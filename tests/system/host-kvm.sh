@@ -4,10 +4,7 @@
 . "${LKVM_SCENARIOS:-.}/lib.sh"
 
 check "/dev/kvm exists" test -c /dev/kvm
-"$LKVM" probe > probe.out 2>&1
-rc=$?
-cat probe.out
-check "lkvm probe exits 0" test $rc = 0
+expect_rc 0 "lkvm probe exits 0" probe.out "$LKVM" probe
 check "probe reports an HV VM type" contains probe.out '^VM type: +HV'
 check "probe reports the radix MMU" contains probe.out '^MMU radix: +yes'
 check "probe reports the in-kernel XICS" contains probe.out '^XICS in kernel: +yes'

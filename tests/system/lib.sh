@@ -1,6 +1,9 @@
 # Helpers for scenario scripts (sourced). A scenario runs inside the POWER
 # host (emulated or native) with LKVM, GUEST_KERNEL and GUEST_INITRD set, and
-# prints TAP lines; its exit code is the verdict.
+# prints TAP lines; its exit code is the verdict. The x86-side drivers
+# (NAME.x86) source this file too, for the same TAP lines: it is the only
+# TAP implementation (a separate tap.sh here would be taken for a scenario
+# by run.sh, and one under another name would not reach the host image).
 
 tap_n=0
 tap_failed=0
@@ -28,35 +31,65 @@ contains() {
 	tr -d '\r' < "$1" | grep -Eq -- "$2"
 }
 
-finish() {
+# tap_plan: the plan line; true if at least one test ran and none failed
+tap_plan() {
 	echo "1..$tap_n"
 	[ "$tap_failed" = 0 ] && [ "$tap_n" -gt 0 ]
+}
+
+# finish: the plan line, and the verdict as the exit code
+finish() {
+	tap_plan
 	exit $?
 }
 
-# run_guest LOG SCRIPT [lkvm run options...]: boot the test guest running
-# guest-side SCRIPT (tests/system/guest/SCRIPT.sh); console into LOG;
+# require DESCRIPTION COMMAND...: a check the rest of the scenario needs;
+# on failure the scenario ends here
+require() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; finish; fi
+}
+
+# expect_rc CODE DESCRIPTION LOG COMMAND...: run COMMAND (no stdin, output
+# into LOG), show LOG, and one TAP line DESCRIPTION: COMMAND exited CODE
+expect_rc() {
+	local code=$1 desc=$2 log=$3 rc
+	shift 3
+	"$@" < /dev/null > "$log" 2>&1
+	rc=$?
+	cat "$log"
+	check "$desc" test "$rc" = "$code"
+}
+
+# boot_guest SCRIPT [lkvm run options...]: boot the test guest running
+# guest-side SCRIPT (tests/system/guest/SCRIPT.sh), console on stdout;
 # returns lkvm's exit code. INITRD=... picks another guest image;
 # GUEST_TIMEOUT=S kills lkvm after S seconds (exit code 137), so that a
 # scenario can still show what a hung guest printed.
-run_guest() {
-	local log=$1 script=$2
-	shift 2
+boot_guest() {
+	local script=$1
+	shift
 	${GUEST_TIMEOUT:+timeout -s KILL "$GUEST_TIMEOUT"} \
 	"$LKVM" run -k "$GUEST_KERNEL" -i "${INITRD:-$GUEST_INITRD}" \
-		-p "console=hvc0 quiet panic=-1 lkvm.script=$script" "$@" \
-		< /dev/null > "$log" 2>&1
+		-p "console=hvc0 quiet panic=-1 lkvm.script=$script" "$@"
+}
+
+# run_guest LOG SCRIPT [lkvm run options...]: boot_guest, no stdin,
+# console into LOG
+run_guest() {
+	local log=$1
+	shift
+	boot_guest "$@" < /dev/null > "$log" 2>&1
 }
 
 # expect_exit CODE WHAT LOG SCRIPT [lkvm run options...]: run_guest, show
-# the console, and one TAP line "WHAT: lkvm exits CODE"
+# the console, and one TAP line "WHAT: lkvm exits CODE" (with no WHAT,
+# "lkvm exits CODE")
 expect_exit() {
-	local code=$1 what=$2 log=$3 rc
+	local code=$1 what=$2 log=$3
 	shift 3
-	run_guest "$log" "$@"
-	rc=$?
-	cat "$log"
-	check "$what: lkvm exits $code" test "$rc" = "$code"
+	expect_rc "$code" "${what:+$what: }lkvm exits $code" "$log" boot_guest "$@"
 }
 
 # run_guest_bg LOG SCRIPT [lkvm run options...]: run_guest in the
@@ -96,4 +129,19 @@ rootfs_image() {
 		return
 	done
 	return 1
+}
+
+# For the x86-side drivers, which boot emulated hosts themselves and give
+# the verdict on their runs:
+
+# show_host LOG: a host's console, indented, so that neither its TAP lines
+# nor its LKVM-SCENARIO line count as the driver's own
+show_host() {
+	tr -d '\r' < "$1" | sed 's/^/    | /'
+}
+
+# host_result LOG NAME: the exit code the host's /init reported for the
+# scenario NAME; empty if it reported none
+host_result() {
+	tr -d '\r' < "$1" | sed -n "s/^LKVM-SCENARIO $2 rc=\([0-9]*\).*/\1/p" | tail -1
 }

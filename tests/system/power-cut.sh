@@ -28,13 +28,6 @@ qemu_machine=$qemu_machine,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-cc
 
 now() { cut -d' ' -f1 /proc/uptime; }
 
-# require DESCRIPTION COMMAND...: a check the rest of this phase needs
-require() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; finish; fi
-}
-
 # run_vmm: the guest of this phase under the chosen VMM, console on stdout
 run_vmm() {
 	if [ "$vmm" = qemu ]; then

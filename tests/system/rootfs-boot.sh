@@ -6,11 +6,8 @@
 
 check "the rootfs image is available" rootfs_image /tmp/rootfs.img
 before=$(sha256sum < /tmp/rootfs.img)
-"$LKVM" run -k "$GUEST_KERNEL" --rootfs-pmem /tmp/rootfs.img \
-	-p "console=hvc0 quiet panic=-1 lkvm.script=rootfs" < /dev/null > boot.log 2>&1
-rc=$?
-cat boot.log
-check "lkvm exits 0" test $rc = 0
+expect_rc 0 "lkvm exits 0" boot.log "$LKVM" run -k "$GUEST_KERNEL" \
+	--rootfs-pmem /tmp/rootfs.img -p "console=hvc0 quiet panic=-1 lkvm.script=rootfs"
 check "/init ran from the image" contains boot.log '^GUEST-INIT-FROM-ROOTFS'
 check "/ is /dev/pmem0" contains boot.log '^GUEST-ROOT-IS-PMEM0 '
 check "/ is ext4 mounted read-only with dax" contains boot.log '^GUEST-ROOT /dev/root ext4 ro,.*dax=always'

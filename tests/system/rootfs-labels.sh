@@ -5,10 +5,7 @@
 . "${LKVM_SCENARIOS:-.}/lib.sh"
 
 check "the rootfs image is available" rootfs_image /tmp/rootfs.img
-run_guest labels.log rootfs-labels --nvdimm /tmp/rootfs.img,256M,128K,ro
-rc=$?
-cat labels.log
-check "lkvm exits 0" test $rc = 0
+expect_exit 0 "" labels.log rootfs-labels --nvdimm /tmp/rootfs.img,256M,128K,ro
 check "one namespace: namespace0.0" contains labels.log '"dev":"namespace0.0"'
 check "it is fsdax" contains labels.log '"mode":"fsdax"'
 check "its raw namespace uuid is the one lkvm wrote" contains labels.log '"raw_uuid":"4c4b564d-726f-4f74-8066-730000000002"'

@@ -10,6 +10,7 @@
 # bench.bw_mb=N bench.bw_reps=N
 
 . /guest-tests/fio-lib.sh	# fio_pct, the host bench's parser too
+. /guest-tests/pmem-lib.sh	# mkfs_xfs_dax
 
 rounds=3 secs=5 bw_mb=256 bw_reps=3
 for word in $(cat /proc/cmdline); do
@@ -65,7 +66,7 @@ grep -q '"mode":"fsdax"' /tmp/ns.json || { cat /tmp/ns.json; fail not-fsdax; }
 dev=/dev/$(sed -n 's/.*"blockdev":"\([a-z0-9]*\)".*/\1/p' /tmp/ns.json)
 
 t0=$(now_us)
-q mkfs.xfs -f -b size=65536 -s size=512 -m reflink=0 "$dev" || fail mkfs
+q mkfs_xfs_dax "$dev" || fail mkfs
 t1=$(now_us)
 q mount -o dax "$dev" /mnt || fail mount
 t2=$(now_us)

@@ -1,4 +1,6 @@
 # the demo's pmem part: the seed document's steps
+# shellcheck source=tests/system/guest/pmem-lib.sh
+. /guest-tests/pmem-lib.sh	# xfs_dax_opts
 run() { echo "guest# $*"; "$@"; }
 run ndctl list -D
 run ndctl list -R
@@ -7,7 +9,9 @@ run ndctl init-labels nmem0
 run ndctl enable-region region0
 run ndctl create-namespace --region=region0
 grep namespace /proc/iomem
-run mkfs.xfs -f -q -b size=65536 -s size=512 -m reflink=0 /dev/pmem0
+# the options spelled out, as a user would type them (not mkfs_xfs_dax)
+# shellcheck disable=SC2086 # one option a word
+run mkfs.xfs -f -q $xfs_dax_opts /dev/pmem0
 run mount -o dax /dev/pmem0 /mnt
 mount | grep pmem0
 echo "written by the guest at uptime $(cut -d' ' -f1 /proc/uptime)s" > /mnt/hello

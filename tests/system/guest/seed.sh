@@ -8,7 +8,7 @@ ndctl init-labels nmem0; step init-labels $?
 ndctl enable-region region0; step enable-region $?
 echo "== create-namespace"; ndctl create-namespace --region=region0; step create-namespace $?
 echo "== iomem"; grep namespace /proc/iomem
-mkfs.xfs -f -b size=65536 -s size=512 -m reflink=0 /dev/pmem0 > /dev/null; step mkfs $?
+mkfs_xfs_dax /dev/pmem0 > /dev/null; step mkfs $?
 mount -o dax /dev/pmem0 /mnt; step mount $?
 echo "== mount"; mount | grep pmem0
 echo "== fio"

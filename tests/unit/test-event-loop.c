@@ -70,35 +70,60 @@ static int pending(struct event_loop *l)
 	return epoll_wait(l->epoll_fd, ev, EVENT_LOOP_MAX_WATCHERS, 0);
 }
 
+/* Each test's loop, and a pipe many of them use. */
+struct fixture {
+	struct event_loop l;
+	int p[2];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = test_calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	assert_int_equal(event_loop__init(&f->l), 0);
+	assert_int_equal(pipe(f->p), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	if (f->p[0] >= 0)
+		close(f->p[0]);
+	if (f->p[1] >= 0)
+		close(f->p[1]);
+	event_loop__destroy(&f->l);
+	test_free(f);
+	return 0;
+}
+
 static void test_ctx_and_stop_value(void **state)
 {
 	struct record quiet = { .stop_with = 1 }, r = { .stop_with = 42 };
-	struct event_loop l;
-	int p[2];
+	struct fixture *f = *state;
 
-	(void)state;
-	assert_int_equal(event_loop__init(&l), 0);
-	assert_int_equal(pipe(p), 0);
-	assert_int_equal(event_loop__add(&l, p[0], EPOLLIN, on_event_record_stop, &quiet), 0);
-	assert_int_equal(event_loop__add(&l, p[1], EPOLLOUT, on_event_record_stop, &r), 0);
-	assert_int_equal(event_loop__run(&l), 42);
+	assert_int_equal(event_loop__add(&f->l, f->p[0], EPOLLIN, on_event_record_stop,
+					 &quiet), 0);
+	assert_int_equal(event_loop__add(&f->l, f->p[1], EPOLLOUT, on_event_record_stop,
+					 &r), 0);
+	assert_int_equal(event_loop__run(&f->l), 42);
 	assert_int_equal(r.calls, 1);
-	assert_int_equal(r.fd, p[1]);
+	assert_int_equal(r.fd, f->p[1]);
 	assert_ptr_equal(r.ctx, &r);
 	assert_true(r.revents & EPOLLOUT);
 	assert_int_equal(quiet.calls, 0);	/* nothing to read yet */
 
 	/* a second run starts afresh and ends with the new stop's value */
-	assert_int_equal(event_loop__remove(&l, p[1]), 0);
-	assert_int_equal(write(p[1], "x", 1), 1);
-	assert_int_equal(event_loop__run(&l), 1);
+	assert_int_equal(event_loop__remove(&f->l, f->p[1]), 0);
+	assert_int_equal(write(f->p[1], "x", 1), 1);
+	assert_int_equal(event_loop__run(&f->l), 1);
 	assert_int_equal(quiet.calls, 1);
-	assert_int_equal(quiet.fd, p[0]);
+	assert_int_equal(quiet.fd, f->p[0]);
 	assert_true(quiet.revents & EPOLLIN);
 	assert_int_equal(r.calls, 1);
-	close(p[0]);
-	close(p[1]);
-	event_loop__destroy(&l);
 }
 
 /*
@@ -138,41 +163,40 @@ static void on_pair(struct event_loop *l, int fd, uint32_t revents, void *ctx)
 	kick(t->stopper);	/* stops the loop on the next turn */
 }
 
-static void run_pair(bool watch_again)
+static void run_pair(struct event_loop *l, bool watch_again)
 {
 	struct pair t = { .watch_again = watch_again, .stop.stop_with = 7 };
-	struct event_loop l;
 
-	assert_int_equal(event_loop__init(&l), 0);
 	t.a = ready_eventfd();
 	t.b = ready_eventfd();
 	t.stopper = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	assert_true(t.stopper >= 0);
-	assert_int_equal(event_loop__add(&l, t.a, EPOLLIN, on_pair, &t), 0);
-	assert_int_equal(event_loop__add(&l, t.b, EPOLLIN, on_pair, &t), 0);
-	assert_int_equal(event_loop__add(&l, t.stopper, EPOLLIN, on_event_record_stop,
+	assert_int_equal(event_loop__add(l, t.a, EPOLLIN, on_pair, &t), 0);
+	assert_int_equal(event_loop__add(l, t.b, EPOLLIN, on_pair, &t), 0);
+	assert_int_equal(event_loop__add(l, t.stopper, EPOLLIN, on_event_record_stop,
 					 &t.stop), 0);
-	assert_int_equal(pending(&l), 2);	/* one batch holds both */
-	assert_int_equal(event_loop__run(&l), 7);
+	assert_int_equal(pending(l), 2);	/* one batch holds both */
+	assert_int_equal(event_loop__run(l), 7);
 	assert_int_equal(t.old_calls, 1);
 	assert_int_equal(t.new_calls, 0);
 	assert_int_equal(t.stop.calls, 1);
 	close(t.a);
 	close(t.b);
 	close(t.stopper);
-	event_loop__destroy(&l);
 }
 
 static void test_removed_in_same_batch_not_called(void **state)
 {
-	(void)state;
-	run_pair(false);
+	struct fixture *f = *state;
+
+	run_pair(&f->l, false);
 }
 
 static void test_removed_and_added_again_in_same_batch(void **state)
 {
-	(void)state;
-	run_pair(true);
+	struct fixture *f = *state;
+
+	run_pair(&f->l, true);
 }
 
 /* Removes its own fd, still readable, and stops. */
@@ -190,90 +214,78 @@ static void on_event_remove_self(struct event_loop *l, int fd, uint32_t revents,
 static void test_remove_self_and_add_again(void **state)
 {
 	struct record r = { .stop_with = 3 }, again = { .stop_with = 4 };
-	struct event_loop l;
-	int fd = ready_eventfd();
+	struct fixture *f = *state;
 
-	(void)state;
-	assert_int_equal(event_loop__init(&l), 0);
-	assert_int_equal(event_loop__add(&l, fd, EPOLLIN, on_event_remove_self, &r), 0);
-	assert_int_equal(event_loop__run(&l), 3);
+	assert_int_equal(write(f->p[1], "x", 1), 1);
+	assert_int_equal(event_loop__add(&f->l, f->p[0], EPOLLIN, on_event_remove_self,
+					 &r), 0);
+	assert_int_equal(event_loop__run(&f->l), 3);
 	assert_int_equal(r.calls, 1);
-	assert_int_equal(pending(&l), 0);	/* epoll forgot it too */
-	expect_error(event_loop__remove(&l, fd), "not watched");
+	assert_int_equal(pending(&f->l), 0);	/* epoll forgot it too */
+	expect_error(event_loop__remove(&f->l, f->p[0]), "not watched");
 
-	assert_int_equal(event_loop__add(&l, fd, EPOLLIN, on_event_record_stop, &again), 0);
-	assert_int_equal(event_loop__run(&l), 4);
+	assert_int_equal(event_loop__add(&f->l, f->p[0], EPOLLIN, on_event_record_stop,
+					 &again), 0);
+	assert_int_equal(event_loop__run(&f->l), 4);
 	assert_int_equal(again.calls, 1);
-	assert_int_equal(again.fd, fd);
+	assert_int_equal(again.fd, f->p[0]);
 	assert_int_equal(r.calls, 1);
-	close(fd);
-	event_loop__destroy(&l);
 }
 
 static void test_modify(void **state)
 {
 	struct record r = { .stop_with = 5 };
-	struct event_loop l;
-	int p[2];
+	struct fixture *f = *state;
 
-	(void)state;
-	assert_int_equal(event_loop__init(&l), 0);
-	assert_int_equal(pipe(p), 0);
 	/* a pipe's write end is never readable, always writable here */
-	assert_int_equal(event_loop__add(&l, p[1], EPOLLIN, on_event_record_stop, &r), 0);
-	assert_int_equal(pending(&l), 0);
-	assert_int_equal(event_loop__modify(&l, p[1], EPOLLOUT), 0);
-	assert_int_equal(event_loop__run(&l), 5);
+	assert_int_equal(event_loop__add(&f->l, f->p[1], EPOLLIN, on_event_record_stop,
+					 &r), 0);
+	assert_int_equal(pending(&f->l), 0);
+	assert_int_equal(event_loop__modify(&f->l, f->p[1], EPOLLOUT), 0);
+	assert_int_equal(event_loop__run(&f->l), 5);
 	assert_int_equal(r.calls, 1);
 	assert_true(r.revents & EPOLLOUT);
 	assert_false(r.revents & EPOLLIN);
-	close(p[0]);
-	close(p[1]);
-	event_loop__destroy(&l);
 }
 
 static void test_hangup(void **state)
 {
 	struct record r = { .stop_with = 6 };
-	struct event_loop l;
-	int p[2];
+	struct fixture *f = *state;
 
-	(void)state;
-	assert_int_equal(event_loop__init(&l), 0);
-	assert_int_equal(pipe(p), 0);
-	close(p[1]);	/* the writer goes away with nothing written */
-	assert_int_equal(event_loop__add(&l, p[0], EPOLLIN, on_event_record_stop, &r), 0);
-	assert_int_equal(event_loop__run(&l), 6);
+	close(f->p[1]);	/* the writer goes away with nothing written */
+	f->p[1] = -1;
+	assert_int_equal(event_loop__add(&f->l, f->p[0], EPOLLIN, on_event_record_stop,
+					 &r), 0);
+	assert_int_equal(event_loop__run(&f->l), 6);
 	assert_int_equal(r.calls, 1);
 	assert_true(r.revents & EPOLLHUP);
-	close(p[0]);
-	event_loop__destroy(&l);
 }
 
 static void test_errors(void **state)
 {
 	struct record r = { 0 };
-	struct event_loop l;
-	int fd = ready_eventfd(), closed = ready_eventfd(), null_fd, i;
+	struct fixture *f = *state;
+	struct event_loop *l = &f->l;
+	int fd = f->p[0], null_fd, i;
 	int dups[EVENT_LOOP_MAX_WATCHERS];
 
-	(void)state;
-	assert_int_equal(event_loop__init(&l), 0);
-	assert_int_equal(event_loop__add(&l, fd, EPOLLIN, on_event_record_stop, &r), 0);
-	expect_error(event_loop__add(&l, fd, EPOLLOUT, on_event_record_stop, &r),
+	assert_int_equal(event_loop__add(l, fd, EPOLLIN, on_event_record_stop, &r), 0);
+	expect_error(event_loop__add(l, fd, EPOLLOUT, on_event_record_stop, &r),
 		     "already watched");
-	assert_int_equal(event_loop__add(&l, fd, EPOLLIN, on_event_record_stop, &r), -EEXIST);
-	assert_int_equal(event_loop__remove(&l, 999), -ENOENT);
-	assert_int_equal(event_loop__remove(&l, -1), -ENOENT);
-	assert_int_equal(event_loop__modify(&l, 999, EPOLLIN), -ENOENT);
-	assert_int_equal(event_loop__add(&l, -1, EPOLLIN, on_event_record_stop, &r), -EBADF);
-	close(closed);
-	assert_int_equal(event_loop__add(&l, closed, EPOLLIN, on_event_record_stop, &r),
+	assert_int_equal(event_loop__add(l, fd, EPOLLIN, on_event_record_stop, &r), -EEXIST);
+	assert_int_equal(event_loop__remove(l, 999), -ENOENT);
+	assert_int_equal(event_loop__remove(l, -1), -ENOENT);
+	assert_int_equal(event_loop__modify(l, 999, EPOLLIN), -ENOENT);
+	assert_int_equal(event_loop__add(l, -1, EPOLLIN, on_event_record_stop, &r), -EBADF);
+	close(f->p[1]);
+	assert_int_equal(event_loop__add(l, f->p[1], EPOLLIN, on_event_record_stop, &r),
 			 -EBADF);
+	f->p[1] = -1;
 	/* always ready to poll(), so epoll will not have it */
 	null_fd = open("/dev/null", O_RDONLY);
 	assert_true(null_fd >= 0);
-	assert_int_equal(event_loop__add(&l, null_fd, EPOLLIN, on_event_record_stop, &r),
+	assert_int_equal(event_loop__add(l, null_fd, EPOLLIN, on_event_record_stop, &r),
 			 -EPERM);
 	close(null_fd);
 
@@ -283,20 +295,19 @@ static void test_errors(void **state)
 		assert_true(dups[i] >= 0);
 	}
 	for (i = 0; i < EVENT_LOOP_MAX_WATCHERS - 1; i++)
-		assert_int_equal(event_loop__add(&l, dups[i], EPOLLIN,
+		assert_int_equal(event_loop__add(l, dups[i], EPOLLIN,
 						 on_event_record_stop, &r), 0);
-	expect_error(event_loop__add(&l, dups[i], EPOLLIN, on_event_record_stop, &r),
+	expect_error(event_loop__add(l, dups[i], EPOLLIN, on_event_record_stop, &r),
 		     "more than");
-	assert_int_equal(event_loop__remove(&l, dups[0]), 0);
-	assert_int_equal(event_loop__add(&l, dups[i], EPOLLIN, on_event_record_stop, &r), 0);
+	assert_int_equal(event_loop__remove(l, dups[0]), 0);
+	assert_int_equal(event_loop__add(l, dups[i], EPOLLIN, on_event_record_stop, &r), 0);
 	for (i = 0; i < EVENT_LOOP_MAX_WATCHERS; i++)
 		close(dups[i]);
-	close(fd);
 	assert_int_equal(r.calls, 0);
 
 	/* epoll itself failing ends the run with its error */
-	event_loop__destroy(&l);
-	expect_error(event_loop__run(&l), "epoll");
+	event_loop__destroy(l);
+	expect_error(event_loop__run(l), "epoll");
 }
 
 static volatile sig_atomic_t alarms;
@@ -314,38 +325,37 @@ static void test_signal_does_not_end_run(void **state)
 	struct itimerspec stop_at = { .it_value.tv_nsec = 200000000 };
 	struct sigaction sa = { .sa_handler = on_alarm }, old;
 	struct record r = { .stop_with = 8 };
-	struct event_loop l;
+	struct fixture *f = *state;
 	int tfd;
 
-	(void)state;
-	assert_int_equal(event_loop__init(&l), 0);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	assert_true(tfd >= 0);
-	assert_int_equal(event_loop__add(&l, tfd, EPOLLIN, on_event_record_stop, &r), 0);
+	assert_int_equal(event_loop__add(&f->l, tfd, EPOLLIN, on_event_record_stop, &r), 0);
 	sigemptyset(&sa.sa_mask);	/* no SA_RESTART: epoll_wait sees EINTR */
 	assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
 	alarms = 0;
 	assert_int_equal(timerfd_settime(tfd, 0, &stop_at, NULL), 0);
 	assert_int_equal(setitimer(ITIMER_REAL, &alarm_at, NULL), 0);
-	assert_int_equal(event_loop__run(&l), 8);
+	assert_int_equal(event_loop__run(&f->l), 8);
 	assert_int_equal(alarms, 1);
 	assert_int_equal(r.calls, 1);
 	assert_int_equal(sigaction(SIGALRM, &old, NULL), 0);
 	close(tfd);
-	event_loop__destroy(&l);
 }
+
+#define WITH_LOOP(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ctx_and_stop_value),
-		cmocka_unit_test(test_removed_in_same_batch_not_called),
-		cmocka_unit_test(test_removed_and_added_again_in_same_batch),
-		cmocka_unit_test(test_remove_self_and_add_again),
-		cmocka_unit_test(test_modify),
-		cmocka_unit_test(test_hangup),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_signal_does_not_end_run),
+		WITH_LOOP(test_ctx_and_stop_value),
+		WITH_LOOP(test_removed_in_same_batch_not_called),
+		WITH_LOOP(test_removed_and_added_again_in_same_batch),
+		WITH_LOOP(test_remove_self_and_add_again),
+		WITH_LOOP(test_modify),
+		WITH_LOOP(test_hangup),
+		WITH_LOOP(test_errors),
+		WITH_LOOP(test_signal_does_not_end_run),
 	};
 
 	return cmocka_run_group_tests_name("event-loop", tests, NULL, NULL);

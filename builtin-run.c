@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* lkvm run: boot a pseries guest and serve its console until it stops. */
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <termios.h>
 #include <time.h>
@@ -17,6 +19,7 @@
 #include "lkvm/config.h"
 #include "lkvm/console.h"
 #include "lkvm/device.h"
+#include "lkvm/event-loop.h"
 #include "lkvm/machine.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/rootfs-pmem.h"
@@ -73,51 +76,105 @@ struct session {
 	struct console console;
 	/* the devices the guest sees, across reboots: console, vNVDIMMs */
 	struct device_registry devices;
+	/* the main thread's, for the whole run; the machine's exit is
+	 * watched per boot, signals and stdin for the whole run */
+	struct event_loop loop;
 	int sig_fd;
-	bool stdin_open;
+	int stdin_stand_in;	/* see watch_stdin(), or -1 */
 	int signalled;	/* the signal that stopped us, or 0 */
 	bool sandboxed;	/* the main thread's filter is on */
 	char panic_msg[PSERIES_PANIC_MSG_MAX];	/* the last guest panic's */
+	char name[VM_NAME_MAX + 1];	/* --name, or guest-PID */
 };
+
+static void on_machine_exit(struct event_loop *l, int fd, uint32_t revents,
+			    void *ctx)
+{
+	struct session *s = ctx;
+
+	(void)fd;
+	(void)revents;
+	event_loop__stop(l, atomic_load(&s->m.p.exit_request));
+}
+
+static void on_signal(struct event_loop *l, int fd, uint32_t revents, void *ctx)
+{
+	struct signalfd_siginfo si;
+	struct session *s = ctx;
+
+	(void)revents;
+	if (read(fd, &si, sizeof(si)) > 0)
+		s->signalled = si.ssi_signo;
+	event_loop__stop(l, PSERIES_USER_STOP);
+}
+
+/* @fd is stdin or its stand-in: either way, stdin is what is read */
+static void on_stdin(struct event_loop *l, int fd, uint32_t revents, void *ctx)
+{
+	struct session *s = ctx;
+	uint8_t buf[256];
+	ssize_t n;
+
+	(void)revents;
+	n = read(STDIN_FILENO, buf, sizeof(buf));
+	if (n <= 0) {
+		/* end of input: the guest just gets no more */
+		event_loop__remove(l, fd);
+		if (s->stdin_stand_in >= 0)
+			close(s->stdin_stand_in);
+		s->stdin_stand_in = -1;
+	} else if (console__input(&s->console, buf, (size_t)n)) {
+		event_loop__stop(l, PSERIES_USER_STOP);
+	}
+}
+
+/*
+ * epoll refuses what poll() calls always readable (a regular file,
+ * /dev/null, /dev/zero): EPERM. For such a stdin an eventfd, signalled
+ * once and never read, is watched instead, so that stdin is still read
+ * one chunk a turn between the other events until its end (or forever,
+ * for /dev/zero), as with poll().
+ */
+static int watch_stdin(struct session *s)
+{
+	int ret;
+
+	ret = event_loop__add(&s->loop, STDIN_FILENO, EPOLLIN, on_stdin, s);
+	if (ret != -EPERM)
+		return ret;
+	s->stdin_stand_in = eventfd(1, EFD_CLOEXEC);
+	if (s->stdin_stand_in < 0)
+		return lkvm__fail(-errno, "eventfd: %s", strerror(errno));
+	return event_loop__add(&s->loop, s->stdin_stand_in, EPOLLIN, on_stdin, s);
+}
+
+/*
+ * The run's event loop: signals and, if @stdin_open, stdin (a closed one
+ * gives the guest no input); the machine's exit is added each boot.
+ */
+static int session__watch(struct session *s, bool stdin_open)
+{
+	int ret = event_loop__init(&s->loop);
+
+	s->stdin_stand_in = -1;
+	if (!ret)
+		ret = event_loop__add(&s->loop, s->sig_fd, EPOLLIN, on_signal, s);
+	if (!ret && stdin_open)
+		ret = watch_stdin(s);
+	return ret;
+}
 
 /* Serve stdin and signals until the machine asks to stop. */
 static enum pseries_exit serve(struct session *s)
 {
-	struct pollfd fds[3] = {
-		{ .fd = s->m.exit_fd, .events = POLLIN },
-		{ .fd = s->sig_fd, .events = POLLIN },
-		{ .fd = s->stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
-	};
-	uint8_t buf[256];
-	ssize_t n;
+	int ret;
 
-	for (;;) {
-		if (poll(fds, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return PSERIES_FAILED;
-		}
-		if (fds[0].revents)
-			break;
-		if (fds[1].revents) {
-			struct signalfd_siginfo si;
-
-			if (read(s->sig_fd, &si, sizeof(si)) > 0)
-				s->signalled = si.ssi_signo;
-			return PSERIES_USER_STOP;
-		}
-		if (fds[2].revents) {
-			n = read(STDIN_FILENO, buf, sizeof(buf));
-			if (n <= 0) {
-				/* end of input: the guest just gets no more */
-				s->stdin_open = false;
-				fds[2].fd = -1;
-			} else if (console__input(&s->console, buf, (size_t)n)) {
-				return PSERIES_USER_STOP;
-			}
-		}
-	}
-	return atomic_load(&s->m.p.exit_request);
+	ret = event_loop__add(&s->loop, s->m.exit_fd, EPOLLIN, on_machine_exit, s);
+	if (ret)
+		return PSERIES_FAILED;
+	ret = event_loop__run(&s->loop);
+	event_loop__remove(&s->loop, s->m.exit_fd);
+	return ret < 0 ? PSERIES_FAILED : (enum pseries_exit)ret;
 }
 
 /*
@@ -269,7 +326,7 @@ int cmd_run(int argc, char **argv)
 	static char params[4096];
 	enum pseries_exit why = PSERIES_FAILED;
 	struct vm_config cfg;
-	bool booted;
+	bool booted, stdin_open;
 	sigset_t sigs;
 	int ret, code;
 
@@ -282,6 +339,9 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		return EXIT_USAGE;
 	}
+	run_options__name(&cfg, getpid(), s.name);
+	/* before lkvm opens anything: a closed stdin's fd 0 would be its own */
+	stdin_open = fcntl(STDIN_FILENO, F_GETFD) >= 0;
 	/* before any thread exists (vNVDIMM label flushers, vCPUs), so that
 	 * every thread inherits the mask and signals reach the signalfd */
 	mallopt(M_ARENA_MAX, 1);	/* one arena: per-thread ones take huge pages */
@@ -295,6 +355,10 @@ int cmd_run(int argc, char **argv)
 	s.sig_fd = block_signals(&sigs);
 	if (s.sig_fd < 0) {
 		fprintf(stderr, "lkvm run: cannot set up signal handling\n");
+		return EXIT_SETUP;
+	}
+	if (session__watch(&s, stdin_open)) {
+		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		return EXIT_SETUP;
 	}
 	if (check_boot_files(&cfg) ||
@@ -325,7 +389,6 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lkvm: seccomp allow-lists: main %u, vCPU %u, label flusher %u syscalls\n",
 			sandbox__count(&run_main_policy), sandbox__count(&kvm_vcpu_policy),
 			sandbox__count(&nvdimm_label_flusher_policy));
-	s.stdin_open = true;
 	terminal_raw();
 
 	for (booted = false;; booted = true) {
@@ -339,6 +402,7 @@ int cmd_run(int argc, char **argv)
 			break;
 	}
 	terminal_restore();
+	event_loop__destroy(&s.loop);
 	/* a first boot that failed in set-up leaves the host as it found it */
 	close_nvdimms(&s, ret && !booted && why == PSERIES_RUNNING);
 

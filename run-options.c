@@ -45,7 +45,8 @@ const char *run_options__usage(void)
 	       "                        a bare number means MiB (-m 2048 = -m 2G)\n"
 	       "  -c, --cpus N          number of vCPUs, default 1\n"
 	       "  -p, --params STRING   kernel command line\n"
-	       "      --name NAME       guest name, shown in messages\n"
+	       "      --name NAME       guest name: up to 64 letters, digits, '.', '_' or\n"
+	       "                        '-', not starting with '.' or '-'; default guest-PID\n"
 	       "      --nvdimm PATH,SIZE,LABEL[,uuid=UUID][,ro]\n"
 	       "                        persistent memory (repeatable): SIZE bytes (a multiple\n"
 	       "                        of 256M) for the guest plus a LABEL-byte label area\n"
@@ -92,6 +93,25 @@ static int parse_mem(const char *arg, uint64_t *out)
 	return 0;
 }
 
+static int parse_name(const char *arg, const char **out)
+{
+	static const char allowed[] = "abcdefghijklmnopqrstuvwxyz"
+				      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+	size_t len = strlen(arg);
+	char shown[4 * VM_NAME_MAX + 1];	/* each byte may take \xNN */
+
+	if (len && len <= VM_NAME_MAX && strspn(arg, allowed) == len &&
+	    arg[0] != '.' && arg[0] != '-') {
+		*out = arg;
+		return 0;
+	}
+	/* a bad name is shown on one line, and a long one cut short */
+	str_escape(shown, sizeof(shown), arg, len < VM_NAME_MAX ? len : VM_NAME_MAX);
+	return lkvm__fail(-EINVAL, "--name: '%s%s' is not a name (1 to %d letters, "
+			  "digits, '.', '_' or '-', not starting with '.' or '-')",
+			  shown, len > VM_NAME_MAX ? "..." : "", VM_NAME_MAX);
+}
+
 static int parse_one(int opt, const char *arg, struct vm_config *cfg)
 {
 	uint64_t v;
@@ -107,8 +127,7 @@ static int parse_one(int opt, const char *arg, struct vm_config *cfg)
 		cfg->params = arg;
 		return 0;
 	case OPT_NAME:
-		cfg->name = arg;
-		return 0;
+		return parse_name(arg, &cfg->name);
 	case 'm':
 		return parse_mem(arg, &cfg->ram_size);
 	case 'c':
@@ -188,4 +207,13 @@ int run_options__parse(int argc, char **argv, struct vm_config *cfg)
 	if (nvdimm_configs__check(cfg->nvdimm, cfg->nr_nvdimms))
 		return -EINVAL;
 	return RUN_OPTIONS_OK;
+}
+
+void run_options__name(const struct vm_config *cfg, int pid,
+		       char name[static VM_NAME_MAX + 1])
+{
+	if (cfg->name)
+		snprintf(name, VM_NAME_MAX + 1, "%s", cfg->name);
+	else
+		snprintf(name, VM_NAME_MAX + 1, "guest-%d", pid);
 }

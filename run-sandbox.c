@@ -9,13 +9,17 @@
 
 /*
  * The main thread after the first start: its event loop (stdin, signals,
- * the machine's exit), stops, and a reboot's whole set-up again (files,
- * guest RAM, KVM's VM and vCPU ioctls, new vCPU threads, which start under
- * this filter and add their own), the vNVDIMMs' final flush and close.
+ * the machine's exit; the epoll fd is made before, the exit's eventfd is
+ * added and removed each boot; glibc waits with epoll_wait, or with
+ * epoll_pwait on architectures without the former), stops, and a reboot's
+ * whole set-up again (files, guest RAM, KVM's VM and vCPU ioctls, new vCPU
+ * threads, which start under this filter and add their own), the vNVDIMMs'
+ * final flush and close.
  */
 static const char *const main_syscalls[] = {
-	"read", "readv", "poll", "ppoll", "close", "openat", "open", "newfstatat",
-	"fstat", "statx", "fstatfs", "lseek", "pread64", "fcntl", "dup", "eventfd2",
+	"read", "readv", "poll", "ppoll", "epoll_wait", "epoll_pwait", "epoll_ctl",
+	"close", "openat", "open", "newfstatat", "fstat", "statx", "fstatfs",
+	"lseek", "pread64", "fcntl", "dup", "eventfd2",
 	"clone", "clone3", "set_robust_list", "rseq", "rt_sigaction",
 	"prctl", "seccomp", "sched_getaffinity", "getrandom", "flock", "ftruncate",
 	"unlink", "unlinkat", "msync", "fdatasync", "fsync", "mremap", "uname",

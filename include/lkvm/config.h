@@ -16,12 +16,18 @@ enum on_panic {
 	ON_PANIC_GUEST,		/* report it; the guest's panic= decides */
 };
 
+/*
+ * --name: 1 to VM_NAME_MAX characters of [A-Za-z0-9._-], not starting
+ * with '.' or '-', so that it can name files (NAME.sock) and options.
+ */
+#define VM_NAME_MAX 64
+
 /* Everything the user asked for, validated once by the option parser. */
 struct vm_config {
 	const char *kernel;
 	const char *initrd;
 	const char *params;
-	const char *name;
+	const char *name;		/* --name, checked; or NULL */
 	const char *rootfs_pmem;	/* --rootfs-pmem IMAGE, or NULL */
 	uint64_t ram_size;
 	unsigned int nr_cpus;
@@ -47,5 +53,9 @@ int run_options__parse(int argc, char **argv, struct vm_config *cfg);
 /* lkvm run's main thread's seccomp allow-list (lkvm/sandbox.h) */
 extern const struct sandbox_policy run_main_policy;
 const char *run_options__usage(void);
+
+/* The guest's name: --name, or "guest-@pid" (kvmtool's) when none was given. */
+void run_options__name(const struct vm_config *cfg, int pid,
+		       char name[static VM_NAME_MAX + 1]);
 
 #endif

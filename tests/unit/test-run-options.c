@@ -95,6 +95,50 @@ static void test_seccomp(void **state)
 	expect_error(PARSE(&cfg, "-k", "k", "--seccomp=no"), "--seccomp: 'no' is not on or off");
 }
 
+static void test_name(void **state)
+{
+	char longest[VM_NAME_MAX + 2], name[VM_NAME_MAX + 1];
+	struct vm_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "-k", "k"), 0);
+	assert_null(cfg.name);
+	run_options__name(&cfg, 4321, name);
+	assert_string_equal(name, "guest-4321");	/* kvmtool's default */
+	assert_int_equal(PARSE(&cfg, "-k", "k", "--name=web_1.test-A"), 0);
+	assert_string_equal(cfg.name, "web_1.test-A");
+	run_options__name(&cfg, 4321, name);
+	assert_string_equal(name, "web_1.test-A");
+	assert_int_equal(PARSE(&cfg, "-k", "k", "--name", "0"), 0);
+
+	memset(longest, 'a', VM_NAME_MAX);
+	longest[VM_NAME_MAX] = '\0';
+	assert_int_equal(PARSE(&cfg, "-k", "k", "--name", longest), 0);
+	run_options__name(&cfg, 1, name);
+	assert_string_equal(name, longest);
+	longest[VM_NAME_MAX] = 'a';
+	longest[VM_NAME_MAX + 1] = '\0';
+	expect_error(PARSE(&cfg, "-k", "k", "--name", longest), "...' is not a name");
+}
+
+static void test_bad_names(void **state)
+{
+	static char *const bad[] = {
+		"", ".hidden", "-opt", "a/b", "../x", "a b", "vm\n1", "caf\xc3\xa9",
+		"a:b", "a*", NULL,
+	};
+	char *const *n;
+	struct vm_config cfg;
+
+	(void)state;
+	for (n = bad; *n; n++)
+		expect_error(PARSE(&cfg, "-k", "k", "--name", *n), "is not a name");
+	/* the message names the option and shows the name on one line */
+	expect_error(PARSE(&cfg, "-k", "k", "--name", "vm\n1"), "--name: 'vm\\n1'");
+	expect_error(PARSE(&cfg, "-k", "k", "--name=.x"), "not starting with '.' or '-'");
+	expect_error(PARSE(&cfg, "-k", "k", "--name"), "needs a value");
+}
+
 static void test_help(void **state)
 {
 	struct vm_config cfg;
@@ -173,6 +217,8 @@ int main(void)
 		cmocka_unit_test(test_long_options),
 		cmocka_unit_test(test_on_panic),
 		cmocka_unit_test(test_seccomp),
+		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_bad_names),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_nvdimm_limit),

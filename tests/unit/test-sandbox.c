@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -80,6 +82,7 @@ static int do_fdatasync(void)
 }
 
 static int fd_before = -1;
+static int epoll_before = -1;	/* the main thread's loop is made before too */
 
 static int do_sync_and_poll(void)
 {
@@ -88,6 +91,26 @@ static int do_sync_and_poll(void)
 	fdatasync(fd_before);
 	fsync(fd_before);
 	return (int)write(STDOUT_FILENO, b, 0);
+}
+
+/* what the main thread's event loop does each boot and each turn */
+static int do_event_loop(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int efd = eventfd(1, EFD_CLOEXEC);
+
+	epoll_ctl(epoll_before, EPOLL_CTL_ADD, efd, &ev);
+	epoll_wait(epoll_before, &ev, 1, -1);
+	epoll_pwait(epoll_before, &ev, 1, 0, NULL);
+	epoll_ctl(epoll_before, EPOLL_CTL_DEL, efd, NULL);
+	return close(efd);
+}
+
+static int do_epoll_wait(void)
+{
+	struct epoll_event ev;
+
+	return epoll_wait(epoll_before, &ev, 1, 0);
 }
 
 static int do_openat(void)
@@ -137,7 +160,8 @@ static int setup(void **state)
 {
 	(void)state;
 	fd_before = open("/dev/null", O_RDWR);
-	return fd_before < 0;
+	epoll_before = epoll_create1(EPOLL_CLOEXEC);
+	return fd_before < 0 || epoll_before < 0;
 }
 
 /*
@@ -167,6 +191,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	close(fd_before);
+	close(epoll_before);
 	return 0;
 }
 
@@ -179,6 +204,7 @@ static void test_vcpu_filter(void **state)
 	run_under(&kvm_vcpu_policy, do_thread_exit_work, ALLOWED, "munmap");
 	run_under(&kvm_vcpu_policy, do_openat, FORBIDDEN, "open");
 	run_under(&kvm_vcpu_policy, do_socket, FORBIDDEN, "socket");
+	run_under(&kvm_vcpu_policy, do_epoll_wait, FORBIDDEN, "epoll");
 	/* an ioctl not on its list, even a harmless one */
 	run_under(&kvm_vcpu_policy, do_tcgets, FORBIDDEN, "ioctl");
 	run_under(&kvm_vcpu_policy, do_kvm_create_vm, FORBIDDEN, "ioctl");
@@ -199,6 +225,7 @@ static void test_main_filter(void **state)
 	need_seccomp();
 	run_under(&run_main_policy, do_openat, ALLOWED, "openat");
 	run_under(&run_main_policy, do_tcgets, ALLOWED, "TCGETS");
+	run_under(&run_main_policy, do_event_loop, ALLOWED, "epoll_wait");
 	run_under(&run_main_policy, do_kvm_create_vm, ALLOWED, "KVM_CREATE_VM");
 	run_under(&run_main_policy, do_socket, FORBIDDEN, "socket");
 	run_under(&run_main_policy, do_execve, FORBIDDEN, "execve");

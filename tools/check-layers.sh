@@ -1,7 +1,6 @@
 #!/bin/bash
-# The dependency rules between lkvm's folders (docs: ../shared/docs/design.md,
-# README "Layout"), checked on the #include lines of every source file and
-# header. Each lkvm header belongs to the folder that implements it; a
+# The dependency rules between lkvm's folders (docs/design.md), checked on
+# the #include lines of every source file and header. Each lkvm header belongs to the folder that implements it; a
 # folder may not include what the rules below forbid. Breaches the code
 # still has are listed in tools/layers.known, one "file -> header" a line:
 # a new breach fails, and so does a listed one that is gone (strike it from

@@ -21,10 +21,10 @@ CFLAGS  += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP \
 # Code that never touches KVM: built for the target and, for unit tests,
 # natively on the build machine too.
 PURE_SRCS := $(wildcard util/*.c ppc/*.c devices/*.c fdt/*.c) run-options.c \
-             run-sandbox.c kvm/caps.c kvm/vcpu-sandbox.c
+             run-sandbox.c kvm/caps.c kvm/vcpu-sandbox.c kvm/run-state.c
 # Code that talks to /dev/kvm or runs the commands.
 KVM_SRCS  := main.c $(wildcard builtin-*.c) \
-             $(filter-out kvm/caps.c kvm/vcpu-sandbox.c,$(wildcard kvm/*.c))
+             $(filter-out kvm/caps.c kvm/vcpu-sandbox.c kvm/run-state.c,$(wildcard kvm/*.c))
 TEST_SRCS := $(wildcard tests/unit/test-*.c)
 
 ifeq ($(MACHINE),ppc64le)
@@ -51,13 +51,14 @@ LIBS := -Wl,--as-needed -l:libfdt.a -l:libseccomp.a -ldl -lpthread
 TOBJ := build/target
 HOBJ := build/native
 # the native unit tests again under sanitizers: ASan+UBSan for all of them,
-# ThreadSanitizer for those that run hcalls from several threads at once
+# ThreadSanitizer for those that run hcalls (or park vCPU-like threads) from
+# several threads at once
 AOBJ := build/asan
 SOBJ := build/tsan
 ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
               -fno-sanitize-recover=all
 TSAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=thread
-TSAN_TESTS := test-scm-concurrency test-scm test-scm-flush test-console
+TSAN_TESTS := test-scm-concurrency test-scm test-scm-flush test-console test-run-state
 # libFuzzer targets (clang): tests/fuzz/fuzz-*.c against the pure code
 FOBJ := build/fuzzbin
 FUZZ_CC := clang

@@ -20,7 +20,7 @@ CFLAGS  += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP \
 
 # Code that never touches KVM: built for the target and, for unit tests,
 # natively on the build machine too. KVM_PURE: kvm/ files that need no KVM.
-KVM_PURE  := kvm/caps.c kvm/vcpu-sandbox.c kvm/slots.c
+KVM_PURE  := kvm/caps.c kvm/vcpu-sandbox.c kvm/slots.c kvm/run-state.c
 PURE_SRCS := $(wildcard util/*.c ppc/*.c devices/*.c fdt/*.c) run-options.c \
              run-sandbox.c $(KVM_PURE)
 # Code that talks to /dev/kvm or runs the commands.
@@ -52,13 +52,14 @@ LIBS := -Wl,--as-needed -l:libfdt.a -l:libseccomp.a -ldl -lpthread
 TOBJ := build/target
 HOBJ := build/native
 # the native unit tests again under sanitizers: ASan+UBSan for all of them,
-# ThreadSanitizer for those that run hcalls from several threads at once
+# ThreadSanitizer for those that run hcalls (or park vCPU-like threads) from
+# several threads at once
 AOBJ := build/asan
 SOBJ := build/tsan
 ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
               -fno-sanitize-recover=all
 TSAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=thread
-TSAN_TESTS := test-scm-concurrency test-scm test-scm-flush test-console
+TSAN_TESTS := test-scm-concurrency test-scm test-scm-flush test-console test-run-state
 # libFuzzer targets (clang): tests/fuzz/fuzz-*.c against the pure code
 FOBJ := build/fuzzbin
 FUZZ_CC := clang

@@ -48,6 +48,9 @@ static void op_request_exit(void *ctx)
 	uint64_t one = 1;
 	unsigned int i;
 
+	/* the end is final: a pause in progress gives way, a paused vCPU
+	 * wakes to exit, and no later pause can hold one */
+	run_state__stop(&m->run);
 	for (i = 0; i < m->nr_vcpus; i++)
 		kvm_vcpu__kick(&m->vcpu[i]);
 	if (write(m->exit_fd, &one, sizeof(one)) < 0) {
@@ -211,6 +214,7 @@ static int setup_cpus(struct machine *m, unsigned int nr)
 		m->nr_vcpus = i + 1;
 		m->vcpu[i].ops = &vcpu_ops;
 		m->vcpu[i].ctx = m;
+		m->vcpu[i].run_state = &m->run;
 		ret = kvm_vcpu__connect_xics(&m->vm, &m->vcpu[i], i);
 		if (ret)
 			return ret;
@@ -284,6 +288,7 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 
 	memset(m, 0, sizeof(*m));
 	pthread_mutex_init(&m->error_lock, NULL);
+	run_state__init(&m->run, 0);	/* each vCPU thread counts itself in */
 	m->vm = (struct kvm_vm){ .kvm_fd = -1, .vm_fd = -1, .xics_fd = -1 };
 	pseries__init(&m->p);
 	m->p.nr_cpus = cfg->nr_cpus;
@@ -365,6 +370,24 @@ void machine__stop(struct machine *m, enum pseries_exit why)
 		kvm_vcpu__join(&m->vcpu[i]);
 }
 
+int machine__pause(struct machine *m)
+{
+	unsigned int i;
+	int ret;
+
+	ret = run_state__pause(&m->run);
+	if (ret)
+		return ret;
+	for (i = 0; i < m->nr_vcpus; i++)
+		kvm_vcpu__kick(&m->vcpu[i]);
+	return run_state__wait_parked(&m->run);
+}
+
+int machine__resume(struct machine *m)
+{
+	return run_state__resume(&m->run);
+}
+
 void machine__destroy(struct machine *m)
 {
 	unsigned int i;
@@ -378,4 +401,5 @@ void machine__destroy(struct machine *m)
 		close(m->exit_fd);
 	m->ram = NULL;
 	m->exit_fd = -1;
+	run_state__destroy(&m->run);
 }

@@ -9,6 +9,7 @@
 #include <linux/kvm.h>
 
 #include "lkvm/kvm-vm.h"
+#include "lkvm/run-state.h"
 #include "lkvm/sandbox.h"
 #include "lkvm/util.h"
 
@@ -150,12 +151,18 @@ static int complete_pending_hcall(struct kvm_vcpu *vcpu)
 	return ret;
 }
 
-/* Park a stopped vCPU until start-cpu or the end of the VM. */
+/*
+ * Park a stopped vCPU until start-cpu or the end of the VM. It counts as
+ * parked for a pause all along, and a start-cpu that comes while the
+ * machine is paused holds it in run_state__leave_stopped until resume.
+ */
 static int wait_for_start(struct kvm_vcpu *vcpu)
 {
+	bool stopping;
 	uint64_t pc, r3;
 	int ret;
 
+	run_state__enter_stopped(vcpu->run_state);
 	pthread_mutex_lock(&vcpu->lock);
 	while (!vcpu->start_pending && !vcpu->ops->stopping(vcpu->ctx))
 		pthread_cond_wait(&vcpu->wake, &vcpu->lock);
@@ -163,7 +170,9 @@ static int wait_for_start(struct kvm_vcpu *vcpu)
 	r3 = vcpu->start_r3;
 	vcpu->start_pending = false;
 	pthread_mutex_unlock(&vcpu->lock);
-	if (vcpu->ops->stopping(vcpu->ctx))
+	/* before any ioctl: a paused vCPU's registers must stay as they are */
+	stopping = run_state__leave_stopped(vcpu->run_state);
+	if (stopping || vcpu->ops->stopping(vcpu->ctx))
 		return 1;
 	ret = complete_pending_hcall(vcpu);
 	if (ret)
@@ -199,6 +208,9 @@ static void *vcpu_thread(void *arg)
 
 	vcpu->start_pending = false;
 	while (!ret && !vcpu->ops->stopping(vcpu->ctx)) {
+		/* a pause holds the thread here, between two KVM_RUN calls */
+		if (run_state__park_if_paused(vcpu->run_state))
+			break;
 		if (!running) {
 			ret = wait_for_start(vcpu);
 			if (ret)
@@ -228,6 +240,8 @@ static void *vcpu_thread(void *arg)
 	}
 	if (ret < 0)
 		vcpu->ops->failed(vcpu->ctx, vcpu, ret);
+	/* last: a pause that waits for this thread must not wait forever */
+	run_state__remove_vcpu(vcpu->run_state);
 	return NULL;
 }
 
@@ -244,10 +258,14 @@ int kvm_vcpu__start_thread(struct kvm_vcpu *vcpu, bool running)
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, VCPU_STACK_SIZE);
 	vcpu->start_pending = running;
+	/* counted before it exists, so that no pause can miss it */
+	run_state__add_vcpu(vcpu->run_state);
 	ret = pthread_create(&vcpu->thread, &attr, vcpu_thread, vcpu);
 	pthread_attr_destroy(&attr);
-	if (ret)
+	if (ret) {
+		run_state__remove_vcpu(vcpu->run_state);
 		return lkvm__fail(-ret, "cannot start vCPU %u's thread", vcpu->id);
+	}
 	vcpu->thread_started = true;
 	return 0;
 }

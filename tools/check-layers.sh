@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 owner_of() {
 	case "$1" in
 	util.h|guest-mem.h|loader.h|sandbox.h|bytes.h|uuid.h|limits.h|event-loop.h) echo util ;;
-	kvm.h|kvm-vm.h|kvm-caps.h|kvm-slots.h|machine.h|linux/kvm.h) echo kvm ;;
+	kvm.h|kvm-vm.h|kvm-caps.h|kvm-slots.h|run-state.h|machine.h|linux/kvm.h) echo kvm ;;
 	pseries.h|memmap.h|boot.h|hcall.h|rtas.h|papr.h|device.h) echo ppc ;;
 	fdt.h) echo fdt ;;
 	console.h|nvdimm.h|scm.h|pmem-lib.h|rootfs-pmem.h|nvdimm-format.h) echo devices ;;

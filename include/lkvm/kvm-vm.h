@@ -14,6 +14,7 @@
  * A KVM-HV virtual machine: the VM and device file descriptors and the
  * memory slots. Knows POWER's KVM interface, not the pseries machine.
  */
+struct run_state;
 struct sandbox_policy;
 
 struct kvm_vm {
@@ -81,6 +82,8 @@ struct kvm_vcpu {
 	bool hcall_pending;
 
 	unsigned int ile_gen;	/* last LPCR[ILE] generation applied */
+	/* the owner's pause state: the thread parks on it between KVM_RUNs */
+	struct run_state *run_state;
 	const struct kvm_vcpu_ops *ops;
 	void *ctx;
 };
@@ -101,7 +104,8 @@ int kvm_vcpu__connect_xics(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 int kvm_vcpu__start_thread(struct kvm_vcpu *vcpu, bool running);
 /* Wake a stopped vCPU at @pc with r3 = @r3 (RTAS start-cpu). */
 int kvm_vcpu__wake(struct kvm_vcpu *vcpu, uint64_t pc, uint64_t r3);
-/* Make the vCPU leave KVM_RUN (or its wait) and look at ops->stopping. */
+/* Make the vCPU leave KVM_RUN (or its wait) and look at ops->stopping
+ * and its run state. */
 void kvm_vcpu__kick(struct kvm_vcpu *vcpu);
 void kvm_vcpu__join(struct kvm_vcpu *vcpu);
 

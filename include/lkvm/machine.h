@@ -8,6 +8,7 @@
 #include "lkvm/kvm-vm.h"
 #include "lkvm/loader.h"
 #include "lkvm/pseries.h"
+#include "lkvm/run-state.h"
 
 /* The pseries machine (ppc/) bound to a KVM-HV VM (kvm/). */
 struct machine {
@@ -18,6 +19,8 @@ struct machine {
 	void *ram;
 	uint64_t ram_size;
 	int exit_fd;		/* eventfd: readable once the VM should stop */
+	/* running, paused or stopping; it turns stopping with exit_request */
+	struct run_state run;
 	pthread_mutex_t error_lock;
 	char error[512];	/* first vCPU error, reported by the command */
 };
@@ -35,8 +38,17 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 		   struct device_registry *devices);
 /* Start every vCPU thread. */
 int machine__start(struct machine *m);
-/* Ask every vCPU to stop and wait for them. */
+/* Ask every vCPU to stop and wait for them; a paused machine too. */
 void machine__stop(struct machine *m, enum pseries_exit why);
+/*
+ * Park every vCPU outside KVM_RUN (its thread then sleeps) and return once
+ * all of them are; resume lets them run again and returns once all have
+ * left their wait. 0, or a negative errno with a message: -EALREADY in
+ * that state already, -ESHUTDOWN stopping, -ECANCELED a resume overtook
+ * the pause. Called from one controlling thread, the one that stops.
+ */
+int machine__pause(struct machine *m);
+int machine__resume(struct machine *m);
 void machine__destroy(struct machine *m);
 
 #endif

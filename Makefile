@@ -21,10 +21,10 @@ CFLAGS  += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP \
 # Code that never touches KVM: built for the target and, for unit tests,
 # natively on the build machine too. KVM_PURE: kvm/ files that need no KVM.
 KVM_PURE  := kvm/caps.c kvm/vcpu-sandbox.c kvm/slots.c kvm/run-state.c
-PURE_SRCS := $(wildcard util/*.c ppc/*.c devices/*.c fdt/*.c) run-options.c \
-             run-sandbox.c $(KVM_PURE)
+PURE_SRCS := $(wildcard util/*.c ppc/*.c fdt/*.c devices/*.c pmem/*.c image/*.c \
+             *-options.c) run-sandbox.c $(KVM_PURE)
 # Code that talks to /dev/kvm or runs the commands.
-KVM_SRCS  := main.c $(wildcard builtin-*.c) \
+KVM_SRCS  := main.c $(wildcard builtin-*.c vm/*.c) \
              $(filter-out $(KVM_PURE),$(wildcard kvm/*.c))
 TEST_SRCS := $(wildcard tests/unit/test-*.c)
 
@@ -46,7 +46,7 @@ TARGET_LDFLAGS := -L$(TARGET_LIBDIR) -Wl,-rpath-link,$(TARGET_LIBDIR) \
                   -Wl,-rpath-link,$(SYSROOT)/lib/powerpc64le-linux-gnu
 TARGET_RUN    := qemu-ppc64le -L $(SYSROOT)
 endif
-# libpmem is loaded with dlopen when a vNVDIMM needs it (devices/pmem-lib.c)
+# libpmem is loaded with dlopen when a vNVDIMM needs it (pmem/pmem-lib.c)
 LIBS := -Wl,--as-needed -l:libfdt.a -l:libseccomp.a -ldl -lpthread
 
 TOBJ := build/target

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lkvm/builtin.h"
+#include "lkvm/config.h"
 #include "lkvm/nvdimm-format.h"
 #include "lkvm/util.h"
 

@@ -11,11 +11,15 @@ cd "$(dirname "$0")/.."
 # owner of each header in include/lkvm/
 owner_of() {
 	case "$1" in
-	util.h|guest-mem.h|loader.h|sandbox.h|bytes.h|uuid.h|limits.h|event-loop.h) echo util ;;
-	kvm.h|kvm-vm.h|kvm-caps.h|kvm-slots.h|run-state.h|machine.h|linux/kvm.h) echo kvm ;;
-	pseries.h|memmap.h|boot.h|hcall.h|rtas.h|papr.h|device.h) echo ppc ;;
+	util.h|guest-mem.h|loader.h|sandbox.h|bytes.h|uuid.h|limits.h|event-loop.h|device.h) echo util ;;
+	kvm.h|kvm-vm.h|kvm-caps.h|kvm-slots.h|run-state.h) echo kvm ;;
+	linux/kvm.h) echo uapi ;;	# the kernel's KVM ABI: numbers, no code
+	pseries.h|memmap.h|boot.h|hcall.h|rtas.h|papr.h) echo ppc ;;
 	fdt.h) echo fdt ;;
-	console.h|nvdimm.h|scm.h|pmem-lib.h|rootfs-pmem.h|nvdimm-format.h) echo devices ;;
+	console.h|scm.h) echo devices ;;
+	nvdimm.h|pmem-lib.h) echo pmem ;;
+	nvdimm-format.h|rootfs-pmem.h) echo image ;;
+	machine.h|vm.h) echo vm ;;
 	config.h|builtin.h) echo commands ;;
 	*) echo unknown ;;
 	esac
@@ -24,13 +28,13 @@ owner_of() {
 # the folder a file belongs to; a header belongs where it is implemented
 folder_of() {
 	case "$1" in
-	util/*|kvm/*|ppc/*|fdt/*|devices/*) echo "${1%%/*}" ;;
+	util/*|kvm/*|ppc/*|fdt/*|devices/*|pmem/*|image/*|vm/*) echo "${1%%/*}" ;;
 	include/lkvm/*) owner_of "${1#include/lkvm/}" ;;
-	*) echo commands ;;	# main.c, builtin-*.c, run-*.c
+	*) echo commands ;;	# main.c, builtin-*.c, the option parsers
 	esac
 }
 
-# may FOLDER include a header owned by OWNER?
+# may FOLDER include a header owned by OWNER? (the table in docs/design.md)
 allowed() {
 	local folder=$1 owner=$2
 	[ "$folder" = "$owner" ] && return 0
@@ -38,13 +42,19 @@ allowed() {
 	*:unknown) return 1 ;;
 	util:*) return 1 ;;			# util/ stands alone
 	*:util) return 0 ;;
+	*:commands) [ "$folder" = commands ] ;;	# only commands see options
+	kvm:uapi|ppc:uapi) return 0 ;;		# PAPR on KVM: its ABI's numbers
 	kvm:*) return 1 ;;			# no pseries, device or option header
-	ppc:devices|ppc:commands) return 1 ;;	# devices register themselves
-	ppc:*) return 0 ;;
-	fdt:kvm|fdt:devices|fdt:commands) return 1 ;;	# plain descriptions only
-	fdt:*) return 0 ;;
-	devices:kvm|devices:commands) return 1 ;;	# no ioctls, no options
-	devices:*) return 0 ;;
+	pmem:*) return 1 ;;			# host-side backing: nothing guest-facing
+	image:pmem) return 0 ;;			# the offline writer opens backings
+	image:*) return 1 ;;			# and knows no running VM
+	ppc:fdt) return 0 ;;			# the boot writes the tree
+	ppc:*) return 1 ;;			# devices register themselves
+	fdt:ppc) return 0 ;;			# plain descriptions only
+	fdt:*) return 1 ;;
+	devices:ppc|devices:fdt|devices:pmem) return 0 ;;	# no ioctls, no options
+	devices:*) return 1 ;;
+	vm:*) return 0 ;;			# the lifecycle ties it all together
 	commands:*) return 0 ;;
 	esac
 	return 1
@@ -53,7 +63,8 @@ allowed() {
 found=$(mktemp)
 trap 'rm -f "$found"' EXIT
 for f in $(git ls-files 'util/*.[ch]' 'kvm/*.[ch]' 'ppc/*.[ch]' 'fdt/*.[ch]' \
-	'devices/*.[ch]' 'include/lkvm/*.h' '*.c' | grep -v '^tests/\|^bench/'); do
+	'devices/*.[ch]' 'pmem/*.[ch]' 'image/*.[ch]' 'vm/*.[ch]' \
+	'include/lkvm/*.h' '*.c' | grep -v '^tests/\|^bench/'); do
 	folder=$(folder_of "$f")
 	sed -n -e 's/^#include "lkvm\/\([^"]*\)".*/\1/p' -e 's/^#include <\(linux\/kvm.h\)>.*/\1/p' "$f" |
 	while read -r h; do

@@ -6,8 +6,22 @@
 #include <stdint.h>
 
 #include "lkvm/limits.h"
+#include "lkvm/nvdimm-format.h"
 #include "lkvm/nvdimm.h"
 
+/*
+ * Parse one --nvdimm PATH,SIZE,LABEL[,uuid=UUID][,ro] (nvdimm-options.c).
+ * Returns 0, or a negative errno with a one-line message naming the problem
+ * in lkvm__last_error(). Touches no file.
+ */
+int nvdimm_config__parse(const char *arg, struct nvdimm_config *cfg);
+
+/*
+ * Check the parsed --nvdimm set as a whole: at most LKVM_MAX_NVDIMMS, and
+ * no backing used twice (same path, or the same existing file or device
+ * by st_dev/st_ino). Returns 0 or a negative errno with a message.
+ */
+int nvdimm_configs__check(const struct nvdimm_config *cfgs, unsigned int n);
 
 /* What a guest kernel panic (RTAS ibm,os-term) does to the VM. */
 enum on_panic {
@@ -57,5 +71,15 @@ const char *run_options__usage(void);
 /* The guest's name: --name, or "guest-@pid" (kvmtool's) when none was given. */
 void run_options__name(const struct vm_config *cfg, int pid,
 		       char name[static VM_NAME_MAX + 1]);
+
+enum { NVDIMM_FORMAT_OK = 0, NVDIMM_FORMAT_HELP = 1 };
+
+/*
+ * Parse the arguments of `lkvm nvdimm format` (nvdimm-format-options.c;
+ * argv[0] is "format"). Returns NVDIMM_FORMAT_OK, NVDIMM_FORMAT_HELP, or a
+ * negative errno with the message in lkvm__last_error(). Touches no file.
+ */
+int nvdimm_format_opts__parse(int argc, char **argv, struct nvdimm_format_opts *o);
+const char *nvdimm_format__usage(void);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lkvm/limits.h"
+
 struct device;
 struct fdt_writer;	/* a tree being written (fdt/fdt-internal.h) */
 struct pseries;
@@ -32,8 +34,8 @@ int fdt__build_node(const struct device *dev, void *buf, size_t size);
  * The plain descriptions devices write their nodes from. fdt/ knows the
  * PAPR layout of a node; the device knows its own state.
  */
-#define FDT_PMEM_DRC_BASE	0x90000000u	/* PMEM DRC index = base | slot */
-#define FDT_PMEM_BLOCK_SIZE	(256ULL << 20)	/* ibm,block-size */
+#define FDT_PMEM_DRC_BASE	LKVM_PMEM_DRC_BASE	/* DRC index = base | slot */
+#define FDT_PMEM_BLOCK_SIZE	LKVM_PMEM_BLOCK_SIZE	/* ibm,block-size */
 
 struct fdt_pmem {
 	uint32_t drc_index;

@@ -13,4 +13,12 @@
 #define LKVM_RAM_ALIGN		(256ULL << 20)
 #define LKVM_MAX_RAM		(1ULL << 40)
 
+/*
+ * How the guest names and sizes persistent memory, the same for the
+ * device tree, the DRCs and the vNVDIMM: PMEM DRC index = base | slot,
+ * regions are whole ibm,block-size blocks.
+ */
+#define LKVM_PMEM_DRC_BASE	0x90000000u
+#define LKVM_PMEM_BLOCK_SIZE	(256ULL << 20)
+
 #endif

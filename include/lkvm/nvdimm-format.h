@@ -118,16 +118,6 @@ struct nvdimm_format_opts {
 	char name[NVDIMM_LABEL_NAME_LEN];
 };
 
-enum { NVDIMM_FORMAT_OK = 0, NVDIMM_FORMAT_HELP = 1 };
-
-/*
- * Parse the arguments after "format" (argv[0] is "format"). Returns
- * NVDIMM_FORMAT_OK, NVDIMM_FORMAT_HELP, or a negative errno with the
- * message in lkvm__last_error(). Touches no file.
- */
-int nvdimm_format_opts__parse(int argc, char **argv, struct nvdimm_format_opts *o);
-const char *nvdimm_format__usage(void);
-
 /* What was written, for the caller to report. */
 struct nvdimm_format_result {
 	uint8_t unit_guid[NVDIMM_UUID_LEN];

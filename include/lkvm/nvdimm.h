@@ -11,7 +11,7 @@
 #include <sys/types.h>
 
 #include "lkvm/device.h"
-#include "lkvm/fdt.h"
+#include "lkvm/limits.h"
 #include "lkvm/util.h"
 #include "lkvm/uuid.h"
 
@@ -23,10 +23,10 @@ struct sandbox_policy;
  * hcalls. The backing holds SIZE + LABEL bytes, label area at the end
  * (QEMU's layout, so a file moves between QEMU and lkvm).
  */
-#define NVDIMM_BLOCK_SIZE	FDT_PMEM_BLOCK_SIZE	/* sizes are multiples */
+#define NVDIMM_BLOCK_SIZE	LKVM_PMEM_BLOCK_SIZE	/* sizes are multiples */
 #define NVDIMM_MIN_LABEL_SIZE	(128ULL << 10)
 #define NVDIMM_MAX_LABEL_SIZE	(16ULL << 20)
-#define NVDIMM_DRC_BASE		FDT_PMEM_DRC_BASE	/* DRC index = base | slot */
+#define NVDIMM_DRC_BASE		LKVM_PMEM_DRC_BASE	/* DRC index = base | slot */
 #define NVDIMM_UUID_LEN		UUID_LEN
 #define NVDIMM_UUID_STR_LEN	UUID_STR_LEN
 
@@ -46,18 +46,22 @@ struct nvdimm_config {
 };
 
 /*
- * Parse one --nvdimm value. Returns 0, or a negative errno with a one-line
- * message naming the problem in lkvm__last_error(). Touches no file.
+ * The rules a configuration must meet, however it was given: a non-empty
+ * path, SIZE a non-zero multiple of 256M, LABEL from 128K to 16M, both
+ * together a possible file size, no nil uuid=. 0 or a negative errno with
+ * a one-line message naming the device by its path. check_sizes names the
+ * sizes as the user wrote them (@size_text, @label_text).
  */
-int nvdimm_config__parse(const char *arg, struct nvdimm_config *cfg);
+int nvdimm_config__validate(const struct nvdimm_config *cfg);
+int nvdimm_config__check_sizes(const char *path, uint64_t size,
+			       const char *size_text, uint64_t label,
+			       const char *label_text);
 
 /*
- * Check the parsed --nvdimm set as a whole: at most LKVM_MAX_NVDIMMS, and
- * no backing used twice (same path, or the same existing file or device
- * by st_dev/st_ino). Returns 0 or a negative errno with a message.
+ * The canonical name of a backing that may not exist yet: realpath() of
+ * PATH, else realpath() of its directory plus its name, else PATH itself.
  */
-int nvdimm_configs__check(const struct nvdimm_config *cfgs, unsigned int n);
-
+void nvdimm__real_path(const char *path, char out[PATH_MAX]);
 
 /*
  * Where a backing's unit GUID is recorded: "PATH.uuid" beside a regular

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lkvm/config.h"
 #include "lkvm/nvdimm-format.h"
 
 struct t_index {

@@ -15,6 +15,7 @@
 
 #include "expect-error.h"
 
+#include "lkvm/config.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/util.h"
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lkvm/config.h"
 #include "lkvm/nvdimm-format.h"
 #include "lkvm/util.h"
 #include "nvdimm-format-layout.h"

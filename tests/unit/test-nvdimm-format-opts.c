@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "lkvm/config.h"
 #include "lkvm/nvdimm-format.h"
 #include "lkvm/util.h"
 #include "nvdimm-format-layout.h"

@@ -18,7 +18,7 @@
 #include "lkvm/nvdimm.h"
 #include "lkvm/sandbox.h"
 #include "lkvm/util.h"
-#include "nvdimm-internal.h"
+#include "backing-internal.h"
 
 #define LABEL_QUIET_NS (2 * 1000 * 1000ULL)
 

@@ -1,27 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LKVM_DEVICES_NVDIMM_INTERNAL_H
-#define LKVM_DEVICES_NVDIMM_INTERNAL_H
+#ifndef LKVM_PMEM_BACKING_INTERNAL_H
+#define LKVM_PMEM_BACKING_INTERNAL_H
 
-/* Shared by devices/nvdimm*.c only; the rest of lkvm uses lkvm/nvdimm.h. */
+/* Shared by the files of pmem/ only; the rest of lkvm uses lkvm/nvdimm.h. */
 
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "lkvm/nvdimm.h"
-
-/*
- * Size and label rules of one config, for configs that did not come from
- * nvdimm_config__parse (nvdimm__open checks again). 0 or negative errno
- * with a message.
- */
-int nvdimm_config__validate(const struct nvdimm_config *cfg);
-
-/*
- * The canonical name of a backing that may not exist yet: realpath() of
- * PATH, else realpath() of its directory plus its name, else PATH itself.
- */
-void nvdimm__real_path(const char *path, char out[PATH_MAX]);
 
 /*
  * Decide d->uuid before the backing is touched: uuid= wins, else the
@@ -44,7 +31,7 @@ int nvdimm_uuid__commit(struct nvdimm *d, const char *record);
  */
 void nvdimm__release(struct nvdimm *d);
 
-/* The backings' flush operations (nvdimm-flush.c), picked by nvdimm__open. */
+/* The backings' flush operations (backing-flush.c), picked by nvdimm__open. */
 extern const struct nvdimm_backing_ops nvdimm_file_ops;	/* page cache */
 extern const struct nvdimm_backing_ops nvdimm_pmem_ops;	/* real pmem */
 extern const struct nvdimm_backing_ops nvdimm_ro_ops;	/* ro: never writes */

@@ -28,7 +28,7 @@
 #include "lkvm/nvdimm.h"
 #include "lkvm/uuid.h"
 #include "lkvm/util.h"
-#include "nvdimm-internal.h"
+#include "backing-internal.h"
 
 void nvdimm__real_path(const char *path, char out[PATH_MAX])
 {

@@ -3,7 +3,8 @@
  * --nvdimm PATH,SIZE,LABEL[,uuid=UUID][,ro]: parsing and the checks that
  * need no file (one value at a time), plus the check of the whole set.
  * Nothing here creates or changes a file; a bad value is refused before
- * nvdimm__open ever sees it.
+ * nvdimm__open ever sees it. The rules themselves are the backing's
+ * (pmem/config.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -12,17 +13,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lkvm/config.h"
 #include "lkvm/limits.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/util.h"
-#include "nvdimm-internal.h"
 
 #define NVDIMM_USAGE	"PATH,SIZE,LABEL[,uuid=UUID][,ro]"
 
-/* Backing files are at most this big: a file offset is a signed 64-bit number. */
-#define NVDIMM_MAX_BACKING	((uint64_t)INT64_MAX)
-
-/* One line naming the device by its path, then the problem. */
 static int __attribute__((format(printf, 3, 4)))
 bad(int err, const char *path, const char *fmt, ...)
 {
@@ -49,52 +46,6 @@ static int parse_one_size(const char *path, const char *what,
 	if (ret)
 		return bad(ret, path, "%s '%.40s' is not a size (e.g. 256M, 2816M, 128K)",
 			   what, text);
-	return 0;
-}
-
-/*
- * The size rules, naming the values as the user wrote them (@size_text,
- * @label_text) so the message points at the part to fix.
- */
-static int check_sizes(const char *path, uint64_t size, const char *size_text,
-		       uint64_t label, const char *label_text)
-{
-	if (!size)
-		return bad(-EINVAL, path, "SIZE '%.40s' must not be zero (a multiple of 256M)",
-			   size_text);
-	if (!IS_ALIGNED(size, NVDIMM_BLOCK_SIZE))
-		return bad(-EINVAL, path,
-			   "SIZE '%.40s' (%llu bytes) is not a multiple of 256M",
-			   size_text, (unsigned long long)size);
-	if (label < NVDIMM_MIN_LABEL_SIZE)
-		return bad(-EINVAL, path,
-			   "LABEL '%.40s' (%llu bytes) is smaller than the minimum 128K",
-			   label_text, (unsigned long long)label);
-	if (label > NVDIMM_MAX_LABEL_SIZE)
-		return bad(-EINVAL, path,
-			   "LABEL '%.40s' is larger than the maximum 16M", label_text);
-	if (size > NVDIMM_MAX_BACKING - label)
-		return bad(-EOVERFLOW, path,
-			   "SIZE '%.40s' + LABEL '%.40s' overflows the largest possible file (8E)",
-			   size_text, label_text);
-	return 0;
-}
-
-int nvdimm_config__validate(const struct nvdimm_config *cfg)
-{
-	char a[32], b[32];
-	int ret;
-
-	if (!cfg->path[0])
-		return lkvm__fail(-EINVAL, "--nvdimm: empty PATH (expected %s)",
-				  NVDIMM_USAGE);
-	ret = check_sizes(cfg->path, cfg->size, format_size(cfg->size, a, sizeof(a)),
-			  cfg->label_size,
-			  format_size(cfg->label_size, b, sizeof(b)));
-	if (ret)
-		return ret;
-	if (cfg->has_uuid && uuid__is_nil(cfg->uuid))
-		return bad(-EINVAL, cfg->path, "uuid= must not be the nil UUID");
 	return 0;
 }
 
@@ -177,7 +128,8 @@ int nvdimm_config__parse(const char *arg, struct nvdimm_config *cfg)
 	if (!ret)
 		ret = parse_one_size(path, "LABEL", label, &cfg->label_size);
 	if (!ret)
-		ret = check_sizes(path, cfg->size, size, cfg->label_size, label);
+		ret = nvdimm_config__check_sizes(path, cfg->size, size,
+						 cfg->label_size, label);
 	while (!ret && (opt = strsep(&rest, ",")))
 		ret = parse_option(path, opt, cfg, &seen_uuid, &seen_ro);
 	if (ret)

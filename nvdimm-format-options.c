@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "lkvm/config.h"
 #include "lkvm/nvdimm-format.h"
 #include "lkvm/util.h"
 

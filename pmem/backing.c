@@ -25,7 +25,7 @@
 #include "lkvm/nvdimm.h"
 #include "lkvm/pmem-lib.h"
 #include "lkvm/util.h"
-#include "nvdimm-internal.h"
+#include "backing-internal.h"
 
 /*
  * Is @st a device-DAX character device? 1 with its kernel name ("dax0.0")

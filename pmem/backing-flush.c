@@ -14,7 +14,7 @@
 #include "lkvm/nvdimm.h"
 #include "lkvm/pmem-lib.h"
 #include "lkvm/util.h"
-#include "nvdimm-internal.h"
+#include "backing-internal.h"
 
 /*
  * Page-cache backing. The guest's stores land in the file's own page-cache

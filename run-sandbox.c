@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* lkvm run's main thread: its seccomp allow-list (applied in builtin-run.c). */
+/* lkvm run's main thread: its seccomp allow-list (applied by vm/vm.c after the first start). */
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <linux/kvm.h>

@@ -2,7 +2,7 @@
 /*
  * vNVDIMM backings: open, check, lock and map the file or device-DAX
  * device that holds one vNVDIMM (region first, label area in its last
- * LABEL bytes). nvdimm-flush.c makes what the guest wrote durable.
+ * LABEL bytes). backing-flush.c makes what the guest wrote durable.
  *
  * A bad backing is refused before anything is written: a file of another
  * size is never truncated or extended, and only a missing or empty file is

@@ -251,7 +251,7 @@ static int read_cpuinfo(struct cpu_info *info)
 
 /* Everything but the boot images: the host's facts, the VM, its memory
  * slots, the vCPUs (whose PVR the device tree carries), RTAS and the tree. */
-static int setup_kvm(struct machine *m, const struct vm_config *cfg)
+static int setup_kvm(struct machine *m, const struct vm_params *params)
 {
 	int ret;
 
@@ -269,14 +269,14 @@ static int setup_kvm(struct machine *m, const struct vm_config *cfg)
 	ret = device_registry__for_each(m->p.devices, NULL, attach_device, m);
 	if (ret)
 		return ret;
-	ret = setup_cpus(m, cfg->nr_cpus);
+	ret = setup_cpus(m, params->nr_cpus);
 	if (ret)
 		return ret;
-	ret = boot__place(&m->p, cfg->params);
+	ret = boot__place(&m->p, params->cmdline);
 	return ret < 0 ? ret : 0;
 }
 
-int machine__setup(struct machine *m, const struct vm_config *cfg,
+int machine__setup(struct machine *m, const struct vm_params *params,
 		   const struct mapped_file *kernel,
 		   const struct mapped_file *initrd,
 		   struct device_registry *devices)
@@ -291,9 +291,9 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	run_state__init(&m->run, 0);	/* each vCPU thread counts itself in */
 	m->vm = (struct kvm_vm){ .kvm_fd = -1, .vm_fd = -1, .xics_fd = -1 };
 	pseries__init(&m->p);
-	m->p.nr_cpus = cfg->nr_cpus;
-	m->p.debug = cfg->debug;
-	m->p.panic_stops = cfg->on_panic != ON_PANIC_GUEST;
+	m->p.nr_cpus = params->nr_cpus;
+	m->p.debug = params->debug;
+	m->p.panic_stops = params->panic_stops;
 	m->p.devices = devices;
 	m->p.ops = &machine_ops;
 	m->p.ops_ctx = m;
@@ -304,11 +304,11 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	ret = elf__inspect(&img, kernel->data, kernel->len);
 	if (ret)
 		return lkvm__fail(ret, "kernel %s: %s", kernel->path, lkvm__last_error());
-	ret = memmap__layout(&m->p.map, cfg->ram_size, img.load_end,
+	ret = memmap__layout(&m->p.map, params->ram_size, img.load_end,
 			     initrd ? initrd->len : 0);
 	if (ret)
 		return ret;
-	ret = setup_ram(m, cfg->ram_size);
+	ret = setup_ram(m, params->ram_size);
 	if (ret)
 		return ret;
 	ret = elf__load(&img, &m->p.mem, kernel->fd, &loader);
@@ -321,7 +321,7 @@ int machine__setup(struct machine *m, const struct vm_config *cfg,
 	 * start on it now, this thread sets up KVM and then joins them.
 	 */
 	loader__start(&loader, loader__threads());
-	ret = setup_kvm(m, cfg);
+	ret = setup_kvm(m, params);
 	if (ret) {
 		loader__cancel(&loader);
 		return ret;

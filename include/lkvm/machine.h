@@ -4,13 +4,35 @@
 
 #include <stddef.h>
 
-#include "lkvm/config.h"
 #include "lkvm/kvm-vm.h"
 #include "lkvm/loader.h"
 #include "lkvm/pseries.h"
 #include "lkvm/run-state.h"
 
-/* The pseries machine (ppc/) bound to a KVM-HV VM (kvm/). */
+struct nvdimm_config;
+struct sandbox_policy;
+
+/*
+ * What a VM is made of, as plain values: the command fills it from its
+ * options, the control API will from its requests. Strings and the
+ * vNVDIMM array are the caller's, for the VM's life.
+ */
+struct vm_params {
+	const char *name;		/* the guest's name (never empty) */
+	const char *kernel;
+	const char *initrd;		/* or NULL */
+	const char *cmdline;		/* or NULL */
+	uint64_t ram_size;
+	unsigned int nr_cpus;
+	bool debug;
+	bool panic_stops;		/* a guest panic stops the VM */
+	const struct nvdimm_config *nvdimm;
+	unsigned int nr_nvdimms;
+	/* the main thread's seccomp allow-list, from the first start on */
+	const struct sandbox_policy *main_policy;
+};
+
+/* The pseries machine (ppc/) bound to a KVM-HV VM (kvm/), for one boot. */
 struct machine {
 	struct pseries p;
 	struct kvm_vm vm;
@@ -32,7 +54,7 @@ struct device_registry;
  * by the caller across boots) in guest memory, load the kernel/initrd,
  * build the device tree.
  */
-int machine__setup(struct machine *m, const struct vm_config *cfg,
+int machine__setup(struct machine *m, const struct vm_params *params,
 		   const struct mapped_file *kernel,
 		   const struct mapped_file *initrd,
 		   struct device_registry *devices);

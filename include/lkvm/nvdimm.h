@@ -132,7 +132,7 @@ struct nvdimm {
 	_Atomic bool flush_failed;	/* a flush failed: report SHUTDOWN_DIRTY-like state */
 
 	/* label writes on a page-cache backing are made durable by a thread
-	 * shortly after each burst (see nvdimm-labels.c) */
+	 * shortly after each burst (see pmem/label-flusher.c) */
 	struct nvdimm_label_flusher *label_flusher;
 
 	/* what opening created or changed, undone by nvdimm__discard */

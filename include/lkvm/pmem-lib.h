@@ -24,7 +24,7 @@ const struct pmem_lib *pmem_lib__get(void);
 
 /*
  * Make [addr, addr + len) of a real-pmem mapping durable: libpmem's
- * pmem_persist, except on POWER CPUs before ISA 3.1 (see pmem-lib.c).
+ * pmem_persist, except on POWER CPUs before ISA 3.1 (see pmem/pmem-lib.c).
  */
 void pmem_lib__persist(const void *addr, size_t len);
 

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_VM_H
+#define LKVM_VM_H
+
+#include <stdbool.h>
+
+#include "lkvm/console.h"
+#include "lkvm/device.h"
+#include "lkvm/event-loop.h"
+#include "lkvm/machine.h"
+#include "lkvm/nvdimm.h"
+
+/*
+ * One VM for its whole life (vm/vm.c): the devices the guest sees, opened
+ * once and kept across guest reboots, the main thread's event loop, and
+ * one machine per boot. The command decides what to do between boots.
+ */
+struct vm {
+	const struct vm_params *params;
+	struct machine m;		/* the current boot's */
+	struct device_registry devices;	/* console, vNVDIMMs */
+	struct console console;
+	/* opened (and locked) once for the whole run, across reboots */
+	struct nvdimm nvdimm[LKVM_MAX_NVDIMMS];
+	unsigned int nr_nvdimms;
+	/* signals and stdin for the whole run, the machine's exit per boot */
+	struct event_loop loop;
+	int sig_fd;
+	int stdin_stand_in;	/* see watch_stdin(), or -1 */
+	int signalled;		/* the signal that stopped us, or 0 */
+	bool sandboxed;		/* the main thread's filter is on */
+	char panic_msg[PSERIES_PANIC_MSG_MAX];	/* the last guest panic's */
+};
+
+/*
+ * Everything about the boot files that can be known before any vNVDIMM
+ * backing is created: they open, and the kernel is a loadable ELF.
+ */
+int vm__check_boot_files(const struct vm_params *params);
+
+/*
+ * Set up @vm: its event loop (the signals of @sig_fd, and stdin if
+ * @stdin_open), the console on stdout, and every vNVDIMM of @params
+ * opened and registered. 0 or a negative errno with a message; on
+ * failure vm__close(vm, true) undoes what was done.
+ */
+int vm__open(struct vm *vm, const struct vm_params *params, int sig_fd,
+	     bool stdin_open);
+
+/*
+ * Boot the guest once and serve it until it stops; *why says how
+ * (PSERIES_RUNNING: it never started). 0, or a negative errno with a
+ * message for a set-up error or a failed guest.
+ */
+int vm__boot(struct vm *vm, enum pseries_exit *why);
+
+/*
+ * Close the devices (flushing every vNVDIMM); @never_ran: the guest never
+ * started, so undo what opening created on the host.
+ */
+void vm__close(struct vm *vm, bool never_ran);
+
+#endif

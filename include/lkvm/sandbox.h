@@ -7,7 +7,7 @@
 
 /*
  * seccomp allow-lists, one per kind of thread, each stated by the code
- * that owns the thread (vCPUs in kvm/, label flushers in devices/, the
+ * that owns the thread (vCPUs in kvm/, label flushers in pmem/, the
  * main thread's event loop in vm/vm.c). A thread applies its own
  * once its set-up is done; any syscall not on the list stops lkvm with a
  * message naming the thread and the syscall.

@@ -18,34 +18,21 @@
 #include "lkvm/nvdimm.h"
 #include "lkvm/util.h"
 
-#define NVDIMM_USAGE	"PATH,SIZE,LABEL[,uuid=UUID][,ro]"
-
-static int __attribute__((format(printf, 3, 4)))
-bad(int err, const char *path, const char *fmt, ...)
-{
-	char msg[384];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return lkvm__fail(err, "--nvdimm %.100s: %s", path, msg);
-}
-
 static int parse_one_size(const char *path, const char *what,
 			  const char *text, uint64_t *out)
 {
 	int ret;
 
 	if (!*text)
-		return bad(-EINVAL, path, "empty %s (expected %s)", what,
-			   NVDIMM_USAGE);
+		return nvdimm_config__fail(-EINVAL, path,
+				"empty %s (expected %s)", what, NVDIMM_USAGE);
 	ret = parse_size(text, out);
 	if (ret == -ERANGE)
-		return bad(ret, path, "%s '%.40s' is too large", what, text);
+		return nvdimm_config__fail(ret, path,
+				"%s '%.40s' is too large", what, text);
 	if (ret)
-		return bad(ret, path, "%s '%.40s' is not a size (e.g. 256M, 2816M, 128K)",
-			   what, text);
+		return nvdimm_config__fail(ret, path,
+				"%s '%.40s' is not a size (e.g. 256M, 2816M, 128K)", what, text);
 	return 0;
 }
 
@@ -55,31 +42,37 @@ static int parse_option(const char *path, char *opt, struct nvdimm_config *cfg,
 	const char *val;
 
 	if (!*opt)
-		return bad(-EINVAL, path, "empty option after LABEL (expected uuid=UUID or ro)");
+		return nvdimm_config__fail(-EINVAL, path,
+				"empty option after LABEL (expected uuid=UUID or ro)");
 	if (!strcmp(opt, "ro")) {
 		if (*seen_ro)
-			return bad(-EINVAL, path, "'ro' given twice");
+			return nvdimm_config__fail(-EINVAL, path,
+					"'ro' given twice");
 		*seen_ro = true;
 		cfg->readonly = true;
 		return 0;
 	}
 	if (!strncmp(opt, "ro=", 3))
-		return bad(-EINVAL, path, "'%.40s': ro takes no value", opt);
+		return nvdimm_config__fail(-EINVAL, path,
+				"'%.40s': ro takes no value", opt);
 	if (strncmp(opt, "uuid=", 5))
-		return bad(-EINVAL, path, "unknown option '%.40s' (expected uuid=UUID or ro)",
-			   opt);
+		return nvdimm_config__fail(-EINVAL, path,
+				"unknown option '%.40s' (expected uuid=UUID or ro)", opt);
 	if (*seen_uuid)
-		return bad(-EINVAL, path, "uuid= given twice");
+		return nvdimm_config__fail(-EINVAL, path,
+				"uuid= given twice");
 	*seen_uuid = true;
 	val = opt + 5;
 	if (!*val)
-		return bad(-EINVAL, path, "uuid= is empty");
+		return nvdimm_config__fail(-EINVAL, path,
+				"uuid= is empty");
 	if (uuid__parse(val, cfg->uuid))
-		return bad(-EINVAL, path,
-			   "uuid=%.60s is not a UUID (36 characters: 8-4-4-4-12 hex digits)",
-			   val);
+		return nvdimm_config__fail(-EINVAL, path,
+				"uuid=%.60s is not a UUID (36 characters: 8-4-4-4-12 hex digits)",
+				val);
 	if (uuid__is_nil(cfg->uuid))
-		return bad(-EINVAL, path, "uuid=%s is the nil UUID; give a real one", val);
+		return nvdimm_config__fail(-EINVAL, path,
+				"uuid=%s is the nil UUID; give a real one", val);
 	cfg->has_uuid = true;
 	return 0;
 }
@@ -115,13 +108,14 @@ int nvdimm_config__parse(const char *arg, struct nvdimm_config *cfg)
 	}
 	size = strsep(&rest, ",");
 	if (!size) {
-		ret = bad(-EINVAL, path, "missing SIZE and LABEL (expected %s)",
-			  NVDIMM_USAGE);
+		ret = nvdimm_config__fail(-EINVAL, path,
+				"missing SIZE and LABEL (expected %s)", NVDIMM_USAGE);
 		goto out;
 	}
 	label = strsep(&rest, ",");
 	if (!label) {
-		ret = bad(-EINVAL, path, "missing LABEL (expected %s)", NVDIMM_USAGE);
+		ret = nvdimm_config__fail(-EINVAL, path,
+				"missing LABEL (expected %s)", NVDIMM_USAGE);
 		goto out;
 	}
 	ret = parse_one_size(path, "SIZE", size, &cfg->size);

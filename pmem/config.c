@@ -12,15 +12,11 @@
 #include "lkvm/util.h"
 #include "lkvm/uuid.h"
 
-#define NVDIMM_USAGE	"PATH,SIZE,LABEL[,uuid=UUID][,ro]"
-
 /* Backing files are at most this big: a file offset is a signed 64-bit number. */
 #define NVDIMM_MAX_BACKING	((uint64_t)INT64_MAX)
 
 /* One line naming the device by its path, then the problem. */
-/* One line naming the device by its path, then the problem. */
-static int __attribute__((format(printf, 3, 4)))
-bad(int err, const char *path, const char *fmt, ...)
+int nvdimm_config__fail(int err, const char *path, const char *fmt, ...)
 {
 	char msg[384];
 	va_list ap;
@@ -40,23 +36,23 @@ int nvdimm_config__check_sizes(const char *path, uint64_t size,
 			       const char *label_text)
 {
 	if (!size)
-		return bad(-EINVAL, path, "SIZE '%.40s' must not be zero (a multiple of 256M)",
-			   size_text);
+		return nvdimm_config__fail(-EINVAL, path,
+				"SIZE '%.40s' must not be zero (a multiple of 256M)", size_text);
 	if (!IS_ALIGNED(size, NVDIMM_BLOCK_SIZE))
-		return bad(-EINVAL, path,
-			   "SIZE '%.40s' (%llu bytes) is not a multiple of 256M",
-			   size_text, (unsigned long long)size);
+		return nvdimm_config__fail(-EINVAL, path,
+				"SIZE '%.40s' (%llu bytes) is not a multiple of 256M",
+				size_text, (unsigned long long)size);
 	if (label < NVDIMM_MIN_LABEL_SIZE)
-		return bad(-EINVAL, path,
-			   "LABEL '%.40s' (%llu bytes) is smaller than the minimum 128K",
-			   label_text, (unsigned long long)label);
+		return nvdimm_config__fail(-EINVAL, path,
+				"LABEL '%.40s' (%llu bytes) is smaller than the minimum 128K",
+				label_text, (unsigned long long)label);
 	if (label > NVDIMM_MAX_LABEL_SIZE)
-		return bad(-EINVAL, path,
-			   "LABEL '%.40s' is larger than the maximum 16M", label_text);
+		return nvdimm_config__fail(-EINVAL, path,
+				"LABEL '%.40s' is larger than the maximum 16M", label_text);
 	if (size > NVDIMM_MAX_BACKING - label)
-		return bad(-EOVERFLOW, path,
-			   "SIZE '%.40s' + LABEL '%.40s' overflows the largest possible file (8E)",
-			   size_text, label_text);
+		return nvdimm_config__fail(-EOVERFLOW, path,
+				"SIZE '%.40s' + LABEL '%.40s' overflows the largest possible file (8E)",
+				size_text, label_text);
 	return 0;
 }
 
@@ -75,6 +71,7 @@ int nvdimm_config__validate(const struct nvdimm_config *cfg)
 	if (ret)
 		return ret;
 	if (cfg->has_uuid && uuid__is_nil(cfg->uuid))
-		return bad(-EINVAL, cfg->path, "uuid= must not be the nil UUID");
+		return nvdimm_config__fail(-EINVAL, cfg->path,
+				"uuid= must not be the nil UUID");
 	return 0;
 }

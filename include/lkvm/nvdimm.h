@@ -53,6 +53,13 @@ struct nvdimm_config {
  * sizes as the user wrote them (@size_text, @label_text).
  */
 int nvdimm_config__validate(const struct nvdimm_config *cfg);
+
+/* How a configuration is written, for messages. */
+#define NVDIMM_USAGE	"PATH,SIZE,LABEL[,uuid=UUID][,ro]"
+
+/* One line naming the device by its path, then the problem: returns @err. */
+int nvdimm_config__fail(int err, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 int nvdimm_config__check_sizes(const char *path, uint64_t size,
 			       const char *size_text, uint64_t label,
 			       const char *label_text);

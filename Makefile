@@ -56,15 +56,15 @@ NATIVE_LIBS := -lfdt -lpmem -lseccomp -ldl -lpthread
 TOBJ := build/target
 HOBJ := build/native
 # the native unit tests again under sanitizers: ASan+UBSan for all of them,
-# ThreadSanitizer for those that run hcalls (or park vCPU-like threads) from
-# several threads at once
+# ThreadSanitizer for those that run hcalls (or park vCPU-like threads, or
+# pin devices) from several threads at once
 AOBJ := build/asan
 SOBJ := build/tsan
 ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
               -fno-sanitize-recover=all
 TSAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=thread
 TSAN_TESTS := devices/test-scm-concurrency devices/test-scm devices/test-scm-flush \
-              devices/test-console kvm/test-run-state
+              devices/test-console kvm/test-run-state util/test-device-registry
 # libFuzzer targets (clang): tests/fuzz/fuzz-*.c against the pure code
 FOBJ := build/fuzzbin
 FUZZ_CC := clang

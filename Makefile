@@ -26,7 +26,9 @@ PURE_SRCS := $(wildcard util/*.c ppc/*.c fdt/*.c devices/*.c pmem/*.c image/*.c 
 # Code that talks to /dev/kvm or runs the commands.
 KVM_SRCS  := main.c $(wildcard builtin-*.c vm/*.c) \
              $(filter-out $(KVM_PURE),$(wildcard kvm/*.c))
-TEST_SRCS := $(wildcard tests/unit/test-*.c)
+# tests/unit/FOLDER/test-*.c: FOLDER is the source folder a test is about
+# (commands/: the option parsers); shared fixtures stay in tests/unit/
+TEST_SRCS := $(wildcard tests/unit/*/test-*.c)
 
 ifeq ($(MACHINE),ppc64le)
 # Native on POWER: the system's compiler and libraries.
@@ -48,18 +50,21 @@ TARGET_RUN    := qemu-ppc64le -L $(SYSROOT)
 endif
 # libpmem is loaded with dlopen when a vNVDIMM needs it (pmem/pmem-lib.c)
 LIBS := -Wl,--as-needed -l:libfdt.a -l:libseccomp.a -ldl -lpthread
+# the same, from the build machine's shared libraries (native tests, fuzzing)
+NATIVE_LIBS := -lfdt -lpmem -lseccomp -ldl -lpthread
 
 TOBJ := build/target
 HOBJ := build/native
 # the native unit tests again under sanitizers: ASan+UBSan for all of them,
-# ThreadSanitizer for those that run hcalls (or park vCPU-like threads) from
-# several threads at once
+# ThreadSanitizer for those that run hcalls (or park vCPU-like threads, or
+# pin devices) from several threads at once
 AOBJ := build/asan
 SOBJ := build/tsan
 ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
               -fno-sanitize-recover=all
 TSAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=thread
-TSAN_TESTS := test-scm-concurrency test-scm test-scm-flush test-console test-run-state
+TSAN_TESTS := devices/test-scm-concurrency devices/test-scm devices/test-scm-flush \
+              devices/test-console kvm/test-run-state util/test-device-registry
 # libFuzzer targets (clang): tests/fuzz/fuzz-*.c against the pure code
 FOBJ := build/fuzzbin
 FUZZ_CC := clang
@@ -69,16 +74,14 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 
-TARGET_PURE_OBJS := $(PURE_SRCS:%.c=$(TOBJ)/%.o)
+# a flavour's copy of the pure objects, under directory $(1)
+pure_objs = $(PURE_SRCS:%.c=$(1)/%.o)
+TARGET_PURE_OBJS := $(call pure_objs,$(TOBJ))
 TARGET_KVM_OBJS  := $(KVM_SRCS:%.c=$(TOBJ)/%.o)
-HOST_PURE_OBJS   := $(PURE_SRCS:%.c=$(HOBJ)/%.o)
 TARGET_TESTS     := $(TEST_SRCS:tests/unit/%.c=$(TOBJ)/tests/%)
 HOST_TESTS       := $(TEST_SRCS:tests/unit/%.c=$(HOBJ)/tests/%)
-ASAN_PURE_OBJS   := $(PURE_SRCS:%.c=$(AOBJ)/%.o)
-TSAN_PURE_OBJS   := $(PURE_SRCS:%.c=$(SOBJ)/%.o)
 ASAN_TESTS       := $(TEST_SRCS:tests/unit/%.c=$(AOBJ)/tests/%)
 TSAN_TEST_BINS   := $(TSAN_TESTS:%=$(SOBJ)/tests/%)
-FUZZ_PURE_OBJS   := $(PURE_SRCS:%.c=$(FOBJ)/%.o)
 FUZZ_BINS        := $(FUZZ_SRCS:tests/fuzz/%.c=$(FOBJ)/%)
 
 .PHONY: all unit unit-native unit-target unit-asan unit-tsan fuzz fuzz-smoke system check demo bench deps clean \
@@ -90,57 +93,51 @@ lkvm: $(TARGET_PURE_OBJS) $(TARGET_KVM_OBJS)
 	@echo "  LD      $@"
 	$(Q)$(TARGET_CC) $(TARGET_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(TOBJ)/%.o: %.c | $(SYSROOT_DEP)
-	@mkdir -p $(dir $@)
-	@echo "  CC      $@"
-	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -c -o $@ $<
+# How each flavour of the pure code compiles: the ppc64le target, native,
+# native under ASan+UBSan or TSan, and libFuzzer's instrumentation.
+target_cc = $(TARGET_CC) $(TARGET_CFLAGS)
+native_cc = $(CC) $(CFLAGS)
+asan_cc   = $(native_cc) $(ASAN_FLAGS)
+tsan_cc   = $(native_cc) $(TSAN_FLAGS)
+fuzz_cc   = $(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link
+# what a unit test links besides the pure objects
+target_test_libs = $(TARGET_LDFLAGS) -lcmocka -lpmem $(LIBS)
+native_test_libs = -lcmocka $(NATIVE_LIBS)
 
-$(HOBJ)/%.o: %.c
-	@mkdir -p $(dir $@)
-	@echo "  HOSTCC  $@"
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+# Objects under directory $(1), compiled with the command in variable $(2),
+# each printed as "$(3) path"; $(4): order-only prerequisites.
+define objects_rule
+$(1)/%.o: %.c $(if $(4),| $(4))
+	@mkdir -p $$(dir $$@)
+	@printf '  %-7s %s\n' $(3) $$@
+	$$(Q)$$($(2)) -c -o $$@ $$<
+endef
 
-$(TOBJ)/tests/%: tests/unit/%.c $(TARGET_PURE_OBJS)
-	@mkdir -p $(dir $@)
-	@echo "  TEST    $@"
-	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) -o $@ $< \
-		$(TARGET_PURE_OBJS) -lcmocka -lpmem $(LIBS)
+# Unit tests under $(1)/tests/, in the folder of their source
+# (tests/unit/FOLDER/test-NAME.c -> $(1)/tests/FOLDER/test-NAME), compiled
+# with the command in variable $(2) and linked against all of $(1)'s pure
+# objects and the libraries in variable $(4); printed as "$(3) path".
+define unit_test_rule
+$(1)/tests/%: tests/unit/%.c $(call pure_objs,$(1))
+	@mkdir -p $$(dir $$@)
+	@printf '  %-7s %s\n' $(3) $$@
+	$$(Q)$$($(2)) -Itests/unit -o $$@ $$< $(call pure_objs,$(1)) $$($(4))
+endef
 
-$(HOBJ)/tests/%: tests/unit/%.c $(HOST_PURE_OBJS)
-	@mkdir -p $(dir $@)
-	@echo "  HOSTTEST $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(HOST_PURE_OBJS) -lcmocka -lfdt -lpmem -lseccomp -ldl -lpthread
+$(eval $(call objects_rule,$(TOBJ),target_cc,CC,$(SYSROOT_DEP)))
+$(eval $(call objects_rule,$(HOBJ),native_cc,HOSTCC))
+$(eval $(call objects_rule,$(AOBJ),asan_cc,ASANCC))
+$(eval $(call objects_rule,$(SOBJ),tsan_cc,TSANCC))
+$(eval $(call objects_rule,$(FOBJ),fuzz_cc,FUZZCC))
+$(eval $(call unit_test_rule,$(TOBJ),target_cc,TEST,target_test_libs))
+$(eval $(call unit_test_rule,$(HOBJ),native_cc,HOSTTEST,native_test_libs))
+$(eval $(call unit_test_rule,$(AOBJ),asan_cc,ASANTEST,native_test_libs))
+$(eval $(call unit_test_rule,$(SOBJ),tsan_cc,TSANTEST,native_test_libs))
 
-$(AOBJ)/%.o: %.c
-	@mkdir -p $(dir $@)
-	@echo "  ASANCC  $@"
-	$(Q)$(CC) $(CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
-
-$(AOBJ)/tests/%: tests/unit/%.c $(ASAN_PURE_OBJS)
-	@mkdir -p $(dir $@)
-	@echo "  ASANTEST $@"
-	$(Q)$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $< $(ASAN_PURE_OBJS) -lcmocka -lfdt -lpmem -lseccomp -ldl -lpthread
-
-$(SOBJ)/%.o: %.c
-	@mkdir -p $(dir $@)
-	@echo "  TSANCC  $@"
-	$(Q)$(CC) $(CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
-
-$(SOBJ)/tests/%: tests/unit/%.c $(TSAN_PURE_OBJS)
-	@mkdir -p $(dir $@)
-	@echo "  TSANTEST $@"
-	$(Q)$(CC) $(CFLAGS) $(TSAN_FLAGS) -o $@ $< $(TSAN_PURE_OBJS) -lcmocka -lfdt -lpmem -lseccomp -ldl -lpthread
-
-$(FOBJ)/%.o: %.c
-	@mkdir -p $(dir $@)
-	@echo "  FUZZCC  $@"
-	$(Q)$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
-
-$(FOBJ)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_PURE_OBJS)
+$(FOBJ)/fuzz-%: tests/fuzz/fuzz-%.c $(call pure_objs,$(FOBJ))
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_PURE_OBJS) \
-		-lfdt -lpmem -lseccomp -ldl -lpthread
+	$(Q)$(fuzz_cc) -fsanitize=fuzzer -o $@ $< $(call pure_objs,$(FOBJ)) $(NATIVE_LIBS)
 
 # The ppc64el sysroot (libfdt, libpmem, cmocka from Debian), cached outside
 # the clone by the script; build/sysroot points at it.

@@ -249,5 +249,5 @@ int main(void)
 		cmocka_unit_test(test_seed_backing),
 	};
 
-	return cmocka_run_group_tests_name("nvdimm-config", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("nvdimm-options", tests, NULL, NULL);
 }

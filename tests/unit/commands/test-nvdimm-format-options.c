@@ -109,5 +109,5 @@ int main(void)
 		cmocka_unit_test(test_refused),
 	};
 
-	return cmocka_run_group_tests_name("nvdimm-format-opts", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("nvdimm-format-options", tests, NULL, NULL);
 }

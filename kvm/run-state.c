@@ -2,7 +2,7 @@
 /*
  * Pause and resume of a machine's vCPU threads (lkvm/run-state.h): the
  * state machine and the counts a controller waits on. Pure code, tested
- * with plain threads in tests/unit/test-run-state.c.
+ * with plain threads in tests/unit/kvm/test-run-state.c.
  */
 #include <errno.h>
 

@@ -49,9 +49,10 @@ TARGET_LDFLAGS := -L$(TARGET_LIBDIR) -Wl,-rpath-link,$(TARGET_LIBDIR) \
 TARGET_RUN    := qemu-ppc64le -L $(SYSROOT)
 endif
 # libpmem is loaded with dlopen when a vNVDIMM needs it (pmem/pmem-lib.c)
-LIBS := -Wl,--as-needed -l:libfdt.a -l:libseccomp.a -ldl -lpthread
+LIBS := -Wl,--as-needed -l:libfdt.a -l:libseccomp.a -l:libjson-c.a -l:libhttp_parser.a \
+        -ldl -lpthread
 # the same, from the build machine's shared libraries (native tests, fuzzing)
-NATIVE_LIBS := -lfdt -lpmem -lseccomp -ldl -lpthread
+NATIVE_LIBS := -lfdt -lpmem -lseccomp -ljson-c -lhttp_parser -ldl -lpthread
 
 TOBJ := build/target
 HOBJ := build/native

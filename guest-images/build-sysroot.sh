@@ -1,13 +1,14 @@
 #!/bin/bash
 # ppc64el sysroot for cross-building lkvm and running its unit tests under
-# qemu-user: Debian bookworm's libfdt, libpmem and cmocka (headers, static and
-# shared libraries) plus their runtime closure. Cached outside the clone.
+# qemu-user: Debian bookworm's libfdt, libpmem, cmocka, libseccomp, json-c and
+# http-parser (headers, static and shared libraries) plus their runtime
+# closure. Cached outside the clone.
 # Prints the sysroot path.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-pkgs="libc6 libfdt-dev libpmem-dev libcmocka-dev libseccomp-dev"
+pkgs="libc6 libfdt-dev libpmem-dev libcmocka-dev libseccomp-dev libjson-c-dev libhttp-parser-dev"
 out=$LKVM_CACHE/sysroot-$(cache_key "$pkgs" "$0")
 if [ -f "$out/.done" ]; then
 	echo "$out"

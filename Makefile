@@ -59,7 +59,7 @@ SOBJ := build/tsan
 ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
               -fno-sanitize-recover=all
 TSAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=thread
-TSAN_TESTS := test-scm-concurrency test-scm test-scm-flush test-console test-run-state
+TSAN_TESTS := test-scm-concurrency test-scm test-scm-flush test-console test-run-state test-warn
 # libFuzzer targets (clang): tests/fuzz/fuzz-*.c against the pure code
 FOBJ := build/fuzzbin
 FUZZ_CC := clang

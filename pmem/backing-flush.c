@@ -134,8 +134,11 @@ void nvdimm__close(struct nvdimm *d)
 
 void nvdimm__release(struct nvdimm *d)
 {
-	flock(d->fd, LOCK_UN);
-	close(d->fd);
+	/* a failed open may not have got as far as opening */
+	if (d->fd >= 0) {
+		flock(d->fd, LOCK_UN);
+		close(d->fd);
+	}
 	d->fd = -1;
 	d->map = NULL;
 	d->data = NULL;

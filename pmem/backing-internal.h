@@ -21,9 +21,9 @@ struct nvdimm_probe {
 
 /*
  * Classify d->cfg.path without opening it (backing-classify.c): missing
- * (fine unless ro), a regular file of the right size or empty, or a
- * device-DAX device of the right size (sets d->is_devdax). Anything else
- * is refused with a message; nothing is changed.
+ * or an empty regular file (both only without ro), a regular file of the
+ * right size, or a device-DAX device of the right size (sets
+ * d->is_devdax). Anything else is refused with a message; nothing changes.
  */
 int nvdimm_backing__classify(struct nvdimm *d, struct nvdimm_probe *probe);
 

@@ -5,7 +5,6 @@
  * files, pmem_persist for real pmem, nothing for a read-only device.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -127,16 +126,19 @@ void nvdimm__close(struct nvdimm *d)
 		return;
 	nvdimm__stop_label_flusher(d);
 	if (!d->cfg.readonly && nvdimm__flush(d))
-		fprintf(stderr, "lkvm: %s; data written since the last good flush may be lost\n",
-			lkvm__last_error());
+		lkvm__warn("%s; data written since the last good flush may be lost",
+			   lkvm__last_error());
 	nvdimm__unmap(d, d->map, d->map_len);
 	nvdimm__release(d);
 }
 
 void nvdimm__release(struct nvdimm *d)
 {
-	flock(d->fd, LOCK_UN);
-	close(d->fd);
+	/* a failed open may not have got as far as opening */
+	if (d->fd >= 0) {
+		flock(d->fd, LOCK_UN);
+		close(d->fd);
+	}
 	d->fd = -1;
 	d->map = NULL;
 	d->data = NULL;

@@ -7,8 +7,31 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "lkvm/nvdimm.h"
+
+/* What a backing's path is, found before anything is opened. */
+struct nvdimm_probe {
+	struct stat st;		/* the path as it was looked at */
+	bool exists;
+	char devname[64];	/* device DAX: its kernel name ("dax0.0") */
+	uint64_t size;		/* device DAX: its size from sysfs */
+};
+
+/*
+ * Classify d->cfg.path without opening it (backing-classify.c): missing
+ * or an empty regular file (both only without ro), a regular file of the
+ * right size, or a device-DAX device of the right size (sets
+ * d->is_devdax). Anything else is refused with a message; nothing changes.
+ */
+int nvdimm_backing__classify(struct nvdimm *d, struct nvdimm_probe *probe);
+
+/*
+ * A backing holds exactly SIZE + LABEL bytes; an empty regular file is
+ * fine for a writable device (it gets allocated). Nothing is changed.
+ */
+int nvdimm_backing__check_size(struct nvdimm *d, uint64_t have);
 
 /*
  * Decide d->uuid before the backing is touched: uuid= wins, else the
@@ -26,8 +49,9 @@ int nvdimm_uuid__resolve(struct nvdimm *d, const char *record, bool *store);
 int nvdimm_uuid__commit(struct nvdimm *d, const char *record);
 
 /*
- * The last step of nvdimm__close and nvdimm__discard, once the mapping is
- * gone: unlock and close the backing and clear what pointed into it.
+ * The last step of nvdimm__close, nvdimm__discard and a failed
+ * nvdimm__open, once the mapping is gone: unlock and close the backing (if
+ * open) and clear what pointed into it.
  */
 void nvdimm__release(struct nvdimm *d);
 

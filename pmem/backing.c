@@ -6,19 +6,19 @@
  *
  * A bad backing is refused before anything is written: a file of another
  * size is never truncated or extended, and only a missing or empty file is
- * allocated. If a later step fails, a file created here is removed again
- * and an empty file is left empty.
+ * allocated. Each step of nvdimm__open records in struct nvdimm what it
+ * did to the host; if a later step fails, undo_open takes all of it back:
+ * a file created here is removed again, an empty file is left empty, a
+ * new GUID record is removed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "lkvm/limits.h"
@@ -26,55 +26,6 @@
 #include "lkvm/pmem-lib.h"
 #include "lkvm/util.h"
 #include "backing-internal.h"
-
-/*
- * Is @st a device-DAX character device? 1 with its kernel name ("dax0.0")
- * and usable size from sysfs, 0 for any other character device, negative
- * errno with a message when sysfs does not give the size.
- */
-static int devdax_probe(const char *path, const struct stat *st, char *name,
-			size_t name_len, uint64_t *size)
-{
-	char sys[64], link[PATH_MAX], file[96];
-	unsigned long long v;
-	const char *base;
-	ssize_t n;
-	FILE *f;
-	int ok;
-
-	snprintf(sys, sizeof(sys), "/sys/dev/char/%u:%u",
-		 major(st->st_rdev), minor(st->st_rdev));
-	snprintf(file, sizeof(file), "%s/subsystem", sys);
-	n = readlink(file, link, sizeof(link) - 1);
-	if (n < 0)
-		return 0;
-	link[n] = '\0';
-	base = strrchr(link, '/');
-	if (strcmp(base ? base + 1 : link, "dax"))
-		return 0;
-	n = readlink(sys, link, sizeof(link) - 1);
-	if (n < 0)
-		return lkvm__fail(-errno, "%s: cannot resolve %s: %s", path, sys,
-				  strerror(errno));
-	link[n] = '\0';
-	base = strrchr(link, '/');
-	base = base ? base + 1 : link;
-	if (strlen(base) >= name_len)
-		return lkvm__fail(-ENAMETOOLONG, "%s: device name %.80s is too long",
-				  path, base);
-	memcpy(name, base, strlen(base) + 1);
-	snprintf(file, sizeof(file), "%s/size", sys);
-	f = fopen(file, "re");
-	if (!f)
-		return lkvm__fail(-errno, "%s: cannot read the device-DAX size from %s: %s",
-				  path, file, strerror(errno));
-	ok = fscanf(f, "%llu", &v) == 1;
-	fclose(f);
-	if (!ok)
-		return lkvm__fail(-EINVAL, "%s: %s does not hold a size", path, file);
-	*size = v;
-	return 1;
-}
 
 /* Make a new backing's size and its directory entry durable. */
 static int sync_new_backing(int fd, const char *path, bool created)
@@ -107,158 +58,14 @@ static void remove_created(const char *path, const struct stat *ours)
 }
 
 /*
- * A backing holds exactly SIZE + LABEL bytes; an empty regular file is
- * fine for a writable device (it gets allocated). Nothing is changed.
+ * The checks that need no open file, in order: the slot, the
+ * configuration, what the path is and the size of a file that exists.
  */
-static int size_check(struct nvdimm *d, uint64_t have)
+static int check_request(struct nvdimm *d, const struct nvdimm_config *cfg,
+			 unsigned int slot, struct nvdimm_probe *probe)
 {
-	const struct nvdimm_config *cfg = &d->cfg;
-	uint64_t want = cfg->size + cfg->label_size;
-	char a[32], b[32];
-
-	format_size(cfg->size, a, sizeof(a));
-	format_size(cfg->label_size, b, sizeof(b));
-	if (!have && !d->is_devdax && cfg->readonly)
-		return lkvm__fail(-EINVAL,
-				  "%s is empty; a read-only backing must already hold %llu bytes (%s + %s)",
-				  cfg->path, (unsigned long long)want, a, b);
-	if ((have || d->is_devdax) && have != want)
-		return lkvm__fail(-EINVAL, "%s%s is %llu bytes, expected %llu (%s + %s)",
-				  cfg->path, d->is_devdax ? " (device DAX)" : "",
-				  (unsigned long long)have,
-				  (unsigned long long)want, a, b);
-	return 0;
-}
-
-/*
- * What PATH is, before anything is opened: *exists, and for device DAX its
- * name and size. A regular file of the wrong size is refused right here.
- */
-static int classify_backing(struct nvdimm *d, struct stat *st, bool *exists,
-			    char *devname, size_t devname_len, uint64_t *devsize)
-{
-	const struct nvdimm_config *cfg = &d->cfg;
-	const char *path = cfg->path;
-	uint64_t want = cfg->size + cfg->label_size;
 	int ret;
 
-	*exists = false;
-	if (stat(path, st) < 0) {
-		if (errno != ENOENT)
-			return lkvm__fail(-errno, "cannot access %s: %s", path,
-					  strerror(errno));
-		if (!lstat(path, st))
-			return lkvm__fail(-ENOENT, "%s is a dangling symbolic link", path);
-		if (cfg->readonly)
-			return lkvm__fail(-ENOENT,
-					  "%s does not exist (a read-only backing must already hold SIZE + LABEL bytes)",
-					  path);
-		return 0;
-	}
-	*exists = true;
-	if (S_ISDIR(st->st_mode))
-		return lkvm__fail(-EISDIR,
-				  "%s is a directory, not a backing file or device-DAX device",
-				  path);
-	if (S_ISREG(st->st_mode))
-		return size_check(d, st->st_size);
-	if (!S_ISCHR(st->st_mode))
-		return lkvm__fail(-EINVAL, "%s is not a regular file or device-DAX device",
-				  path);
-	ret = devdax_probe(path, st, devname, devname_len, devsize);
-	if (ret < 0)
-		return ret;
-	if (!ret)
-		return lkvm__fail(-ENODEV, "%s is a character device but not device DAX",
-				  path);
-	/* device DAX refuses private mappings */
-	if (cfg->readonly)
-		return lkvm__fail(-EINVAL, "%s: ro is not supported on device DAX", path);
-	d->is_devdax = true;
-	if (*devsize != want)
-		return size_check(d, *devsize);
-	return 0;
-}
-
-/*
- * Open (or create) and lock the backing classified above; the file is not
- * changed. Returns the fd, or a negative errno with a message.
- */
-static int open_backing(struct nvdimm *d, const struct stat *st, bool exists,
-			bool *created)
-{
-	const struct nvdimm_config *cfg = &d->cfg;
-	const char *path = cfg->path;
-	struct stat fst = { 0 };
-	int fd, ret, fl;
-
-	*created = false;
-	if (!exists) {
-		/* the guest's memory: readable by its owner only */
-		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0)
-			return lkvm__fail(-errno, "cannot create %s: %s", path,
-					  strerror(errno));
-		*created = true;
-	} else {
-		/* O_NONBLOCK: should PATH turn into a FIFO now, do not hang */
-		fd = open(path, (cfg->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC |
-			  O_NOCTTY | O_NONBLOCK);
-		if (fd < 0)
-			return lkvm__fail(-errno, "cannot open %s %s: %s", path,
-					  cfg->readonly ? "for reading" : "for reading and writing",
-					  strerror(errno));
-	}
-	if (fstat(fd, &fst) < 0 ||
-	    (exists && (fst.st_dev != st->st_dev || fst.st_ino != st->st_ino ||
-			(fst.st_mode & S_IFMT) != (st->st_mode & S_IFMT)))) {
-		ret = lkvm__fail(-EAGAIN, "%s changed while it was being opened", path);
-		goto fail;
-	}
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-		ret = lkvm__fail(-errno, "cannot set up %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	/*
-	 * flock, not fcntl locks: it belongs to this open file, so libpmem
-	 * opening and closing the file again cannot drop it, and a second
-	 * open in this same process conflicts like another lkvm would.
-	 */
-	if (flock(fd, (cfg->readonly ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0) {
-		if (errno == EWOULDBLOCK) {
-			ret = lkvm__fail(-EBUSY, "%s is in use by another lkvm (locked)",
-					 path);
-			/* whoever holds the lock now owns the file we made */
-			*created = false;
-		} else {
-			ret = lkvm__fail(-errno, "cannot lock %s: %s", path,
-					 strerror(errno));
-		}
-		goto fail;
-	}
-	return fd;
-fail:
-	if (*created)
-		remove_created(path, &fst);
-	*created = false;
-	close(fd);
-	return ret;
-}
-
-int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
-		 unsigned int slot)
-{
-	const char *path = cfg->path;
-	char record[PATH_MAX], devname[64], fdpath[32];
-	bool exists, created = false, allocated = false, store = false;
-	uint64_t want, have = 0;
-	struct stat st = { 0 };
-	size_t mapped = 0;
-	void *map = NULL;
-	int fd = -1, ret, is_pmem = 0;
-
-	nvdimm__init(d, slot);
 	if (slot >= LKVM_MAX_NVDIMMS)
 		return lkvm__fail(-EINVAL, "nvdimm slot %u: at most %d devices",
 				  slot, LKVM_MAX_NVDIMMS);
@@ -266,54 +73,141 @@ int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
 	if (ret)
 		return ret;
 	d->cfg = *cfg;
-	want = cfg->size + cfg->label_size;
+	return nvdimm_backing__classify(d, probe);
+}
 
-	/* every check that needs no open file, then the GUID, then the file */
-	ret = classify_backing(d, &st, &exists, devname, sizeof(devname), &have);
-	if (!ret)
-		ret = nvdimm_uuid__record_path(path, d->is_devdax ? devname : NULL,
-					       record, sizeof(record));
-	if (!ret)
-		ret = nvdimm_uuid__resolve(d, record, &store);
+/*
+ * Decide the unit GUID before the backing is touched: a corrupt record
+ * stops the open while nothing has been created yet. *store: it still has
+ * to be recorded, once the backing is ready.
+ */
+static int settle_guid(struct nvdimm *d, const struct nvdimm_probe *probe,
+		       bool *store)
+{
+	int ret;
+
+	ret = nvdimm_uuid__record_path(d->cfg.path,
+				       d->is_devdax ? probe->devname : NULL,
+				       d->record, sizeof(d->record));
 	if (ret)
-		goto fail;
-	fd = open_backing(d, &st, exists, &created);
-	if (fd < 0) {
-		ret = fd;
-		goto fail;
+		return ret;
+	return nvdimm_uuid__resolve(d, d->record, store);
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       (a->st_mode & S_IFMT) == (b->st_mode & S_IFMT);
+}
+
+/*
+ * Open (or create) and lock the backing classified above; the file is not
+ * changed. Sets d->fd, and d->created_backing for a file made here.
+ */
+static int open_backing(struct nvdimm *d, const struct nvdimm_probe *probe)
+{
+	const struct nvdimm_config *cfg = &d->cfg;
+	const char *path = cfg->path;
+	struct stat fst;
+	int fl;
+
+	if (!probe->exists) {
+		/* the guest's memory: readable by its owner only */
+		d->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (d->fd < 0)
+			return lkvm__fail(-errno, "cannot create %s: %s", path,
+					  strerror(errno));
+	} else {
+		/* O_NONBLOCK: should PATH turn into a FIFO now, do not hang */
+		d->fd = open(path, (cfg->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC |
+			     O_NOCTTY | O_NONBLOCK);
+		if (d->fd < 0)
+			return lkvm__fail(-errno, "cannot open %s %s: %s", path,
+					  cfg->readonly ? "for reading" : "for reading and writing",
+					  strerror(errno));
 	}
-	/* the lock is held: from here on no other lkvm resizes the file */
-	if (fstat(fd, &st) < 0) {
-		ret = lkvm__fail(-errno, "cannot stat %s: %s", path, strerror(errno));
-		goto fail;
+	if (fstat(d->fd, &fst) < 0 ||
+	    (probe->exists && !same_file(&fst, &probe->st)))
+		return lkvm__fail(-EAGAIN, "%s changed while it was being opened", path);
+	if (!probe->exists) {
+		/* by its identity: the name may be taken by another file later */
+		d->created_backing = true;
+		d->created_dev = fst.st_dev;
+		d->created_ino = fst.st_ino;
 	}
+	fl = fcntl(d->fd, F_GETFL);
+	if (fl < 0 || fcntl(d->fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return lkvm__fail(-errno, "cannot set up %s: %s", path, strerror(errno));
+	/*
+	 * flock, not fcntl locks: it belongs to this open file, so libpmem
+	 * opening and closing the file again cannot drop it, and a second
+	 * open in this same process conflicts like another lkvm would.
+	 */
+	if (flock(d->fd, (cfg->readonly ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK)
+			return lkvm__fail(-errno, "cannot lock %s: %s", path,
+					  strerror(errno));
+		/* whoever holds the lock now owns the file we made */
+		d->created_backing = false;
+		return lkvm__fail(-EBUSY, "%s is in use by another lkvm (locked)",
+				  path);
+	}
+	return 0;
+}
+
+/*
+ * With the lock held (no other lkvm resizes the file now): check the size
+ * again and give an empty file its blocks. Sets d->allocated.
+ */
+static int size_backing(struct nvdimm *d, const struct nvdimm_probe *probe)
+{
+	const char *path = d->cfg.path;
+	uint64_t want = d->cfg.size + d->cfg.label_size;
+	uint64_t have = probe->size;
+	struct stat st;
+	int ret;
+
+	if (fstat(d->fd, &st) < 0)
+		return lkvm__fail(-errno, "cannot stat %s: %s", path, strerror(errno));
 	if (!d->is_devdax) {
 		have = st.st_size;
-		ret = size_check(d, have);
+		ret = nvdimm_backing__check_size(d, have);
 		if (ret)
-			goto fail;
+			return ret;
 	}
+	if (have)
+		return 0;
+	/*
+	 * Reserve the blocks now: a full disk must not surface as a guest
+	 * write fault or a failed flush later. From here a file that was
+	 * empty is emptied again on failure (one made here is removed).
+	 */
+	d->allocated = !d->created_backing;
+	ret = posix_fallocate(d->fd, 0, want);
+	if (ret)
+		return lkvm__fail(-ret, "cannot allocate %llu bytes for %s: %s",
+				  (unsigned long long)want, path, strerror(ret));
+	ret = sync_new_backing(d->fd, path, d->created_backing);
+	if (ret)
+		return lkvm__fail(ret, "cannot sync the new backing %s: %s",
+				  path, strerror(-ret));
+	return 0;
+}
 
-	if (!have) {
-		/*
-		 * Reserve the blocks now: a full disk must not surface as a
-		 * guest write fault or a failed flush later.
-		 */
-		allocated = true;
-		ret = posix_fallocate(fd, 0, want);
-		if (ret) {
-			ret = lkvm__fail(-ret, "cannot allocate %llu bytes for %s: %s",
-					 (unsigned long long)want, path, strerror(ret));
-			goto fail;
-		}
-		ret = sync_new_backing(fd, path, created);
-		if (ret) {
-			ret = lkvm__fail(ret, "cannot sync the new backing %s: %s",
-					 path, strerror(-ret));
-			goto fail;
-		}
-	}
+/*
+ * Map the whole backing: d->map and d->map_len. *is_pmem: libpmem found
+ * real pmem (stores persist without a flush).
+ */
+static int map_backing(struct nvdimm *d, int *is_pmem)
+{
+	const struct nvdimm_config *cfg = &d->cfg;
+	uint64_t want = cfg->size + cfg->label_size;
+	const struct pmem_lib *pm;
+	char fdpath[32];
+	size_t mapped = 0;
+	void *map;
 
+	*is_pmem = 0;
 	if (cfg->readonly) {
 		/*
 		 * Shared and read-only: every guest on the image reads the
@@ -323,99 +217,115 @@ int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
 		 * fail with EFAULT (KVM on POWER has no read-only slots to
 		 * reflect the fault instead), which stops that guest only.
 		 */
-		map = mmap(NULL, want, PROT_READ, MAP_SHARED, fd, 0);
-		if (map == MAP_FAILED) {
-			map = NULL;
-			ret = lkvm__fail(-errno, "cannot map %s: %s", path,
-					 strerror(errno));
-			goto fail;
-		}
-	} else {
-		/*
-		 * libpmem takes a path and opens it again; naming our fd
-		 * through /proc makes it map exactly the file checked and
-		 * locked above, even if PATH was renamed meanwhile. It tries
-		 * MAP_SYNC and tells whether the mapping is real pmem.
-		 */
-		const struct pmem_lib *pm = pmem_lib__get();
-
-		if (!pm) {
-			ret = -ENOENT;
-			goto fail;
-		}
-		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-		map = pm->map_file(fdpath, 0, 0, 0, &mapped, &is_pmem);
-		if (!map) {
-			ret = lkvm__fail(errno ? -errno : -EIO, "cannot map %s: %s",
-					 path, pm->errormsg());
-			goto fail;
-		}
-		if (mapped != want) {
-			ret = lkvm__fail(-EINVAL, "%s changed size to %zu bytes while being mapped",
-					 path, mapped);
-			goto fail;
-		}
+		map = mmap(NULL, want, PROT_READ, MAP_SHARED, d->fd, 0);
+		if (map == MAP_FAILED)
+			return lkvm__fail(-errno, "cannot map %s: %s", cfg->path,
+					  strerror(errno));
+		d->map = map;
+		d->map_len = want;
+		return 0;
 	}
+	/*
+	 * libpmem takes a path and opens it again; naming our fd through
+	 * /proc makes it map exactly the file checked and locked above, even
+	 * if PATH was renamed meanwhile. It tries MAP_SYNC and tells whether
+	 * the mapping is real pmem.
+	 */
+	pm = pmem_lib__get();
+	if (!pm)
+		return -ENOENT;
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", d->fd);
+	map = pm->map_file(fdpath, 0, 0, 0, &mapped, is_pmem);
+	if (!map)
+		return lkvm__fail(errno ? -errno : -EIO, "cannot map %s: %s",
+				  cfg->path, pm->errormsg());
+	/* what libpmem mapped is unmapped whole, whatever its size */
+	d->map = map;
+	d->map_len = mapped;
+	if (mapped != want)
+		return lkvm__fail(-EINVAL, "%s changed size to %zu bytes while being mapped",
+				  cfg->path, mapped);
+	return 0;
+}
 
-	if (store) {
-		ret = nvdimm_uuid__commit(d, record);
-		if (ret)
-			goto fail;
-	}
+/*
+ * The backing is ready: pick how it is made durable, and start the label
+ * flusher a page-cache backing needs.
+ */
+static int go_live(struct nvdimm *d, int is_pmem)
+{
+	const struct nvdimm_config *cfg = &d->cfg;
 
-	d->fd = fd;
 	d->is_pmem = !cfg->readonly && is_pmem;
 	d->needs_flush_hcall = !d->is_pmem;
-	d->map = map;
-	d->map_len = want;
-	d->data = map;
-	d->label = (uint8_t *)map + cfg->size;
+	d->data = d->map;
+	d->label = d->map + cfg->size;
 	d->ops = cfg->readonly ? &nvdimm_ro_ops :
 		 d->is_pmem ? &nvdimm_pmem_ops : &nvdimm_file_ops;
 	d->attach_time_ns = lkvm__now_ns();
-	d->created_backing = created;
-	d->created_dev = st.st_dev;
-	d->created_ino = st.st_ino;
-	d->allocated = allocated && !created;
-	snprintf(d->record, sizeof(d->record), "%s", record);
-	if (d->ops == &nvdimm_file_ops) {
-		ret = nvdimm__start_label_flusher(d);
-		if (ret) {
-			nvdimm__close(d);
-			return ret;
-		}
-	}
+	if (d->ops == &nvdimm_file_ops)
+		return nvdimm__start_label_flusher(d);
 	return 0;
+}
 
-fail:
-	if (map)
-		nvdimm__unmap(d, map, want);
-	if (created) {
-		remove_created(path, &st);
-	} else if (allocated && ftruncate(fd, 0) < 0) {
-		fprintf(stderr, "lkvm: warning: could not empty %s again: %s\n",
-			path, strerror(errno));
-	}
-	if (fd >= 0)
-		close(fd);
-	d->fd = -1;
+/*
+ * Take back, in the reverse order of nvdimm__open's steps, whatever @d
+ * records that they did: the label flusher, a new GUID record, the
+ * mapping, the blocks given to an empty file or a file made here; then
+ * unlock and close. The failure path of nvdimm__open, and nvdimm__discard.
+ */
+static void undo_open(struct nvdimm *d)
+{
+	struct stat ours = { .st_dev = d->created_dev, .st_ino = d->created_ino };
+
+	nvdimm__stop_label_flusher(d);
+	if (d->created_record)
+		unlink(d->record);
+	if (d->map)
+		nvdimm__unmap(d, d->map, d->map_len);
+	if (d->created_backing)
+		remove_created(d->cfg.path, &ours);
+	else if (d->allocated && ftruncate(d->fd, 0) < 0)
+		lkvm__warn("warning: could not empty %s again: %s", d->cfg.path,
+			   strerror(errno));
+	d->created_record = false;
+	d->created_backing = false;
+	d->allocated = false;
 	d->is_devdax = false;
+	nvdimm__release(d);
+}
+
+int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
+		 unsigned int slot)
+{
+	struct nvdimm_probe probe;
+	bool store_guid = false;
+	int ret, is_pmem = 0;
+
+	nvdimm__init(d, slot);
+	/* every check that needs no open file, then the GUID, then the file */
+	ret = check_request(d, cfg, slot, &probe);
+	if (!ret)
+		ret = settle_guid(d, &probe, &store_guid);
+	if (!ret)
+		ret = open_backing(d, &probe);
+	if (!ret)
+		ret = size_backing(d, &probe);
+	if (!ret)
+		ret = map_backing(d, &is_pmem);
+	if (!ret && store_guid)
+		ret = nvdimm_uuid__commit(d, d->record);
+	if (!ret)
+		ret = go_live(d, is_pmem);
+	if (ret)
+		undo_open(d);
 	return ret;
 }
 
 void nvdimm__discard(struct nvdimm *d)
 {
-	struct stat ours = { .st_dev = d->created_dev, .st_ino = d->created_ino };
-
+	/* only a successful open leaves both set; undoing clears them */
 	if (!d->map || d->fd < 0)
 		return;
-	nvdimm__stop_label_flusher(d);
-	nvdimm__unmap(d, d->map, d->map_len);
-	if (d->created_backing)
-		remove_created(d->cfg.path, &ours);
-	else if (d->allocated && ftruncate(d->fd, 0) < 0)
-		lkvm__fail(-errno, "could not empty %s again", d->cfg.path);
-	if (d->created_record)
-		unlink(d->record);
-	nvdimm__release(d);
+	undo_open(d);
 }

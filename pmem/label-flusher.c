@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -57,7 +56,7 @@ static void *label_flusher(void *arg)
 	/* it reads no guest input; a filter that cannot load is reported and
 	 * the labels are still made durable */
 	if (sandbox__apply(&nvdimm_label_flusher_policy))
-		fprintf(stderr, "lkvm: %s\r\n", lkvm__last_error());
+		lkvm__warn("%s", lkvm__last_error());
 
 	pthread_mutex_lock(&f->lock);
 	while (!f->stop) {

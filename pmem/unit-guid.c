@@ -225,8 +225,8 @@ int nvdimm_uuid__resolve(struct nvdimm *d, const char *record, bool *store)
 		if (ret == -ENOENT) {
 			*store = true;
 		} else if (ret) {
-			fprintf(stderr, "lkvm: warning: %s; using uuid= and leaving it alone\n",
-				lkvm__last_error());
+			lkvm__warn("warning: %s; using uuid= and leaving it alone",
+				   lkvm__last_error());
 			lkvm__clear_error();
 		} else if (memcmp(recorded, cfg->uuid, NVDIMM_UUID_LEN)) {
 			/*
@@ -235,9 +235,8 @@ int nvdimm_uuid__resolve(struct nvdimm *d, const char *record, bool *store)
 			 */
 			uuid__format(cfg->uuid, want);
 			uuid__format(recorded, have);
-			fprintf(stderr,
-				"lkvm: warning: nvdimm %s: uuid=%s differs from %s recorded in %s; using uuid= for this run and keeping the record (remove it to adopt uuid=)\n",
-				cfg->path, want, have, record);
+			lkvm__warn("warning: nvdimm %s: uuid=%s differs from %s recorded in %s; using uuid= for this run and keeping the record (remove it to adopt uuid=)",
+				   cfg->path, want, have, record);
 		}
 	} else if (!ret) {
 		memcpy(d->uuid, recorded, NVDIMM_UUID_LEN);

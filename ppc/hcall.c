@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdatomic.h>
-#include <stdio.h>
 
 #include "lkvm/hcall.h"
 #include "lkvm/papr.h"
@@ -78,8 +77,7 @@ static void hcall_unknown(struct pseries *p, unsigned int cpu, uint64_t nr)
 
 	atomic_fetch_add(&p->unknown_hcalls, 1);
 	if (pseries__first_report(p, &p->reported_hcalls, key))
-		fprintf(stderr, "lkvm: unhandled hcall 0x%" PRIx64 " (vCPU %u)\n",
-			nr, cpu);
+		lkvm__warn("unhandled hcall 0x%" PRIx64 " (vCPU %u)", nr, cpu);
 }
 
 long hcall__dispatch(struct pseries *p, unsigned int cpu, uint64_t nr,

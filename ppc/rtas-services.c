@@ -6,7 +6,6 @@
  * through the rtas syscall) may pass anything.
  */
 #include <stdatomic.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -289,7 +288,7 @@ static void rtas_os_term(struct pseries *p, unsigned int cpu, uint32_t nargs,
 	if (p->panic_stops)
 		pseries__request_exit(p, PSERIES_PANIC);
 	else if (first)
-		fprintf(stderr, "lkvm: guest panicked: %s\r\n", p->panic_msg);
+		lkvm__warn("guest panicked: %s", p->panic_msg);
 }
 
 /*

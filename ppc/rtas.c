@@ -5,13 +5,13 @@
  * buffer from guest memory and runs the service behind its token.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "lkvm/hcall.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
 #include "lkvm/rtas.h"
+#include "lkvm/util.h"
 
 /*
  * Host-order values; the loader stores each one big-endian because Linux
@@ -118,8 +118,8 @@ long rtas__call(struct pseries *p, unsigned int cpu, uint64_t args_gpa)
 		if (nret)
 			rets[0] = (uint32_t)RTAS_OUT_NOT_SUPPORTED;
 		if (pseries__first_report(p, &p->reported_rtas, token))
-			fprintf(stderr, "lkvm: unhandled RTAS token 0x%x (vCPU %u)\r\n",
-				token, cpu);
+			lkvm__warn("unhandled RTAS token 0x%x (vCPU %u)",
+				   token, cpu);
 	}
 
 	for (i = 0; i < nret; i++)

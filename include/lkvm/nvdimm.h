@@ -142,7 +142,8 @@ struct nvdimm {
 	 * shortly after each burst (see pmem/label-flusher.c) */
 	struct nvdimm_label_flusher *label_flusher;
 
-	/* what opening created or changed, undone by nvdimm__discard */
+	/* what opening created or changed so far, undone by nvdimm__discard
+	 * and by a failed nvdimm__open */
 	bool created_backing;		/* a new file, whose identity is: */
 	dev_t created_dev;
 	ino_t created_ino;
@@ -169,8 +170,9 @@ void nvdimm__init(struct nvdimm *d, unsigned int slot);
 /*
  * Open (creating a missing or empty file), check, lock and map the backing
  * of @cfg, and settle its unit GUID. Nothing is created, truncated or
- * extended unless every check passed. Returns 0 or a negative errno with a
- * one-line message.
+ * extended unless every check passed, and a step that fails later takes
+ * back what the earlier ones did, as nvdimm__discard does. Returns 0 or a
+ * negative errno with a one-line message.
  */
 int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
 		 unsigned int slot);

@@ -28,6 +28,19 @@ const char *lkvm__last_error(void);
 void lkvm__clear_error(void);
 
 /*
+ * The few reports printed where they happen, below the command (--debug
+ * notes, a panic report, warnings): one line "lkvm: <text>" on stderr,
+ * written with a single write() so that lines from several threads never
+ * interleave, and cut to LKVM_WARN_MAX bytes in all. Text that came from
+ * the guest must be escaped (str_escape) by the caller. The line ends in
+ * "\r\n" while the command has the terminal in raw mode, else in "\n".
+ */
+#define LKVM_WARN_MAX	4096	/* PIPE_BUF: even a pipe takes it whole */
+void lkvm__warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The command says when it puts the terminal in raw mode and back. */
+void lkvm__set_raw_terminal(bool raw);
+
+/*
  * Parse a size such as "512M", "2G", "128K" or "4096" (bytes). Suffixes are
  * binary (K = 1024) and case-insensitive; an optional trailing "B"/"iB" is
  * accepted. Returns 0, or -EINVAL (malformed) / -ERANGE (overflows u64).

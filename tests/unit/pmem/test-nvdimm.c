@@ -3,10 +3,12 @@
  * vNVDIMM backings on real files in a scratch directory under /tmp:
  * creation and size rules, GUID records, ro, locking and flush.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -657,6 +659,110 @@ static void test_allocation_failure(void **state)
 	assert_true(file_size(empty) == 0);
 }
 
+static int dir_entries(const char *path)
+{
+	DIR *dir = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(dir);
+	while ((e = readdir(dir)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(dir);
+	return n;
+}
+
+/*
+ * A backing path in new directories under @dir whose GUID record name
+ * fits PATH_MAX but whose temporary name beside it ("<record>.XXXXXX")
+ * does not: recording the GUID fails after the backing was opened, sized
+ * and mapped. @parent: the directory the backing is in.
+ */
+static void long_backing_path(const char *dir, char *path, char *parent)
+{
+	size_t len, target = PATH_MAX - 8;	/* + ".uuid" fits, + 7 more not */
+
+	assert_non_null(realpath(dir, path));	/* the record is beside it */
+	len = strlen(path);
+	while (target - len > NAME_MAX + 1) {
+		path[len++] = '/';
+		memset(path + len, 'd', 200);
+		len += 200;
+		path[len] = '\0';
+		assert_int_equal(mkdir(path, 0755), 0);
+	}
+	strcpy(parent, path);
+	path[len++] = '/';
+	memset(path + len, 'p', target - len);
+	path[target] = '\0';
+}
+
+/*
+ * The last step before the label flusher fails (the GUID cannot be
+ * recorded) after a new backing was created, allocated and mapped, or an
+ * empty one allocated: nothing is left behind, the empty file is empty.
+ */
+static void test_guid_record_failure_undoes_open(void **state)
+{
+	struct scratch *s = *state;
+	char path[PATH_MAX], parent[PATH_MAX], rec[PATH_MAX + 8];
+	struct nvdimm d;
+
+	long_backing_path(s->dir, path, parent);
+	snprintf(rec, sizeof(rec), "%s.uuid", path);
+	expect_error(open_path(&d, path, ""), "cannot record its unit GUID");
+	assert_true(d.fd == -1 && !d.map);
+	assert_int_equal(dir_entries(parent), 0);	/* no file, record, temp */
+
+	make_file(path, 0, 0600);
+	expect_error(open_path(&d, path, ""), "cannot record its unit GUID");
+	assert_true(file_size(path) == 0);
+	assert_int_equal(dir_entries(parent), 1);
+	nvdimm__discard(&d);	/* harmless after a failed open */
+	assert_true(file_size(path) == 0);
+
+	/* with uuid= the record is only a bonus: the same backing opens */
+	assert_int_equal(open_path(&d, path, ",uuid=" UUID_A), 0);
+	nvdimm__close(&d);
+	assert_true(file_size(path) == (off_t)WANT);
+	assert_false(exists(rec));
+}
+
+/*
+ * The label flusher, the very last step, cannot start (no thread gets a
+ * stack): the open fails and takes back all it did, the new GUID record
+ * included, as nvdimm__discard would.
+ */
+static void test_flusher_failure_undoes_open(void **state)
+{
+	struct scratch *s = *state;
+	pthread_attr_t attr;
+	struct nvdimm d;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		/* a default stack larger than the address space */
+		if (pthread_attr_init(&attr) ||
+		    pthread_attr_setstacksize(&attr, (size_t)1 << 50) ||
+		    pthread_setattr_default_np(&attr))
+			_exit(10);
+		if (open_path(&d, s->path, "") >= 0)
+			_exit(11);
+		if (!strstr(lkvm__last_error(), "cannot start the label flusher"))
+			_exit(12);
+		_exit(d.fd == -1 && !d.map ? 0 : 13);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_false(exists(s->path));
+	assert_false(exists(s->rec));
+	assert_int_equal(dir_entries(s->dir), 0);
+}
+
 static void test_configs_check(void **state)
 {
 	struct scratch *s = *state;
@@ -725,6 +831,8 @@ int main(void)
 		T(test_flush_failure_sticks),
 		T(test_close_idempotent),
 		T(test_allocation_failure),
+		T(test_guid_record_failure_undoes_open),
+		T(test_flusher_failure_undoes_open),
 		T(test_configs_check),
 	};
 

@@ -27,6 +27,7 @@ static void terminal_restore(void)
 	if (termios_saved)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
 	termios_saved = false;
+	lkvm__set_raw_terminal(false);
 }
 
 /* Raw mode so that keys reach the guest; restored on every exit path. */
@@ -41,6 +42,8 @@ static void terminal_raw(void)
 	raw = saved_termios;
 	cfmakeraw(&raw);
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+	/* from now on a line needs \r\n to start at the left margin */
+	lkvm__set_raw_terminal(true);
 }
 
 static int block_signals(sigset_t *set)
@@ -190,8 +193,7 @@ int cmd_run(int argc, char **argv)
 		if (ret || cfg.no_reboot)
 			break;
 		if (why == PSERIES_PANIC && cfg.on_panic == ON_PANIC_REBOOT)
-			fprintf(stderr, "lkvm: guest panicked (%s): restarting it\r\n",
-				vm.panic_msg);
+			lkvm__warn("guest panicked (%s): restarting it", vm.panic_msg);
 		else if (why != PSERIES_REBOOT)
 			break;
 	}

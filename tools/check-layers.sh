@@ -20,6 +20,7 @@ owner_of() {
 	nvdimm.h|pmem-lib.h) echo pmem ;;
 	nvdimm-format.h|rootfs-pmem.h) echo image ;;
 	machine.h|vm.h) echo vm ;;
+	api.h|http.h|api-client.h|api-server.h) echo api ;;
 	config.h|builtin.h) echo commands ;;
 	*) echo unknown ;;
 	esac
@@ -28,7 +29,7 @@ owner_of() {
 # the folder a file belongs to; a header belongs where it is implemented
 folder_of() {
 	case "$1" in
-	util/*|kvm/*|ppc/*|fdt/*|devices/*|pmem/*|image/*|vm/*) echo "${1%%/*}" ;;
+	util/*|kvm/*|ppc/*|fdt/*|devices/*|pmem/*|image/*|vm/*|api/*) echo "${1%%/*}" ;;
 	include/lkvm/*) owner_of "${1#include/lkvm/}" ;;
 	*) echo commands ;;	# main.c, builtin-*.c, the option parsers
 	esac
@@ -54,7 +55,10 @@ allowed() {
 	fdt:*) return 1 ;;
 	devices:ppc|devices:fdt|devices:pmem) return 0 ;;	# no ioctls, no options
 	devices:*) return 1 ;;
+	vm:api) return 1 ;;			# the VM serves whoever asks
 	vm:*) return 0 ;;			# the lifecycle ties it all together
+	api:vm|api:pmem) return 0 ;;		# the control API asks the VM
+	api:*) return 1 ;;
 	commands:*) return 0 ;;
 	esac
 	return 1
@@ -63,7 +67,7 @@ allowed() {
 found=$(mktemp)
 trap 'rm -f "$found"' EXIT
 for f in $(git ls-files 'util/*.[ch]' 'kvm/*.[ch]' 'ppc/*.[ch]' 'fdt/*.[ch]' \
-	'devices/*.[ch]' 'pmem/*.[ch]' 'image/*.[ch]' 'vm/*.[ch]' \
+	'devices/*.[ch]' 'pmem/*.[ch]' 'image/*.[ch]' 'vm/*.[ch]' 'api/*.[ch]' \
 	'include/lkvm/*.h' '*.c' | grep -v '^tests/\|^bench/'); do
 	folder=$(folder_of "$f")
 	sed -n -e 's/^#include "lkvm\/\([^"]*\)".*/\1/p' -e 's/^#include <\(linux\/kvm.h\)>.*/\1/p' "$f" |

@@ -5,7 +5,6 @@
  * event loop and stopped; and its end, where every vNVDIMM is flushed.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -147,8 +146,8 @@ int vm__boot(struct vm *s, enum pseries_exit *why)
 		return ret;
 	}
 	if (cfg->debug)	/* the absolute time lets a benchmark tell lkvm's share */
-		fprintf(stderr, "lkvm: guest set up in %.1f ms, vCPUs started at monotonic %.3f ms\r\n",
-			now_ms() - start, now_ms());
+		lkvm__warn("guest set up in %.1f ms, vCPUs started at monotonic %.3f ms",
+			   now_ms() - start, now_ms());
 	/* after the first start: everything lkvm opens from now on it needs
 	 * for the guest, and all of it is covered */
 	if (!s->sandboxed && cfg->main_policy) {
@@ -171,8 +170,8 @@ int vm__boot(struct vm *s, enum pseries_exit *why)
 	if (*why == PSERIES_PANIC)
 		memcpy(s->panic_msg, s->m.p.panic_msg, sizeof(s->panic_msg));
 	if (cfg->debug && s->m.p.unknown_hcalls)
-		fprintf(stderr, "lkvm: %llu unhandled hcalls\r\n",
-			(unsigned long long)s->m.p.unknown_hcalls);
+		lkvm__warn("%llu unhandled hcalls",
+			   (unsigned long long)s->m.p.unknown_hcalls);
 	machine__destroy(&s->m);
 	return ret;
 }

@@ -13,21 +13,21 @@
 #include "lkvm/memmap.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/pseries.h"
+#include "lkvm/scm.h"
 #include "lkvm/util.h"
 
-void nvdimm__init(struct nvdimm *d, unsigned int slot)
+void nvdimm__as_device(struct nvdimm *d)
 {
-	memset(d, 0, sizeof(*d));
-	pthread_mutex_init(&d->label_lock, NULL);
-	pthread_mutex_init(&d->flush_merge.lock, NULL);
-	pthread_cond_init(&d->flush_merge.finished, NULL);
-	d->fd = -1;
-	d->slot = slot;
-	d->drc_index = NVDIMM_DRC_BASE | slot;
 	d->dev.ops = &nvdimm_device_ops;
 	d->dev.index = d->drc_index;
 	snprintf(d->dev.node_name, sizeof(d->dev.node_name), "ibm,pmemory@%x",
 		 d->drc_index);
+}
+
+void nvdimm__init(struct nvdimm *d, unsigned int slot)
+{
+	nvdimm__init_backing(d, slot);
+	nvdimm__as_device(d);
 }
 
 /*

@@ -302,7 +302,7 @@ int nvdimm__open(struct nvdimm *d, const struct nvdimm_config *cfg,
 	bool store_guid = false;
 	int ret, is_pmem = 0;
 
-	nvdimm__init(d, slot);
+	nvdimm__init_backing(d, slot);
 	/* every check that needs no open file, then the GUID, then the file */
 	ret = check_request(d, cfg, slot, &probe);
 	if (!ret)
@@ -328,4 +328,15 @@ void nvdimm__discard(struct nvdimm *d)
 	if (!d->map || d->fd < 0)
 		return;
 	undo_open(d);
+}
+
+void nvdimm__init_backing(struct nvdimm *d, unsigned int slot)
+{
+	memset(d, 0, sizeof(*d));
+	pthread_mutex_init(&d->label_lock, NULL);
+	pthread_mutex_init(&d->flush_merge.lock, NULL);
+	pthread_cond_init(&d->flush_merge.finished, NULL);
+	d->fd = -1;
+	d->slot = slot;
+	d->drc_index = NVDIMM_DRC_BASE | slot;
 }

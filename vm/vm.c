@@ -186,6 +186,7 @@ static int open_nvdimms(struct vm *s, const struct vm_params *cfg)
 		if (ret)
 			return lkvm__fail(ret, "--nvdimm: %s", lkvm__last_error());
 		s->nr_nvdimms = i + 1;
+		nvdimm__as_device(&s->nvdimm[i]);
 		ret = device_registry__add(&s->devices, &s->nvdimm[i].dev);
 		if (ret)
 			return lkvm__fail(ret, "--nvdimm: slot %u taken", i);

@@ -152,20 +152,12 @@ struct nvdimm {
 	char record[PATH_MAX];
 };
 
-/* The vNVDIMM kind's device operations (devices/nvdimm-device.c). */
-extern const struct device_ops nvdimm_device_ops;
-
-static inline struct nvdimm *nvdimm__of(struct device *dev)
-{
-	return container_of(dev, struct nvdimm, dev);
-}
-
 /*
- * Zero @d and give it its identity in @slot (DRC index, device-tree node
- * name) and its locks; nvdimm__open does it first, tests build devices
- * around it.
+ * Zero @d and give it its slot, DRC index and locks; nvdimm__open does it
+ * first. Its identity as a device of the machine is the guest side's
+ * (nvdimm__as_device, lkvm/scm.h).
  */
-void nvdimm__init(struct nvdimm *d, unsigned int slot);
+void nvdimm__init_backing(struct nvdimm *d, unsigned int slot);
 
 /*
  * Open (creating a missing or empty file), check, lock and map the backing

@@ -41,6 +41,23 @@ struct pseries;
 #define SCM_HEALTH_VALID_MASK	(NVDIMM_HEALTH_UNARMED | \
 				 NVDIMM_HEALTH_SHUTDOWN_DIRTY)
 
+/* The vNVDIMM kind's device operations (devices/nvdimm-device.c). */
+extern const struct device_ops nvdimm_device_ops;
+
+static inline struct nvdimm *nvdimm__of(struct device *dev)
+{
+	return container_of(dev, struct nvdimm, dev);
+}
+
+/*
+ * An opened vNVDIMM becomes a device of the machine: kind, index (its DRC
+ * index) and device-tree node name. Then it can be registered.
+ */
+void nvdimm__as_device(struct nvdimm *d);
+
+/* nvdimm__init_backing and nvdimm__as_device: how tests build devices. */
+void nvdimm__init(struct nvdimm *d, unsigned int slot);
+
 /*
  * The vNVDIMM kind serves the SCM hcalls (one dispatcher for the family).
  * Once, at program start: 0 or a negative errno with a message.

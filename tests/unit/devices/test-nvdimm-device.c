@@ -18,6 +18,7 @@
 #include "lkvm/memmap.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/pseries.h"
+#include "lkvm/scm.h"
 #include "lkvm/util.h"
 
 #define RAM		(1 * GiB)

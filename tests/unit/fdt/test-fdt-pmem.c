@@ -17,6 +17,7 @@
 #include "lkvm/memmap.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/pseries.h"
+#include "lkvm/scm.h"
 #include "lkvm/util.h"
 
 #define PMEM		"/ibm,persistent-memory"

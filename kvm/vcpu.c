@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vCPUs: creation, boot registers, and the thread that runs KVM_RUN. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -188,11 +189,15 @@ static int handle_exit(struct kvm_vcpu *vcpu)
 	vcpu->hcall_pending = run->exit_reason == KVM_EXIT_PAPR_HCALL;
 	switch (run->exit_reason) {
 	case KVM_EXIT_PAPR_HCALL:
+		atomic_fetch_add_explicit(&vcpu->stats.hcall_exits, 1,
+					  memory_order_relaxed);
 		run->papr_hcall.ret = vcpu->ops->hcall(vcpu->ctx, vcpu,
 						       run->papr_hcall.nr,
 						       run->papr_hcall.args);
 		return 0;
 	case KVM_EXIT_INTR:
+		atomic_fetch_add_explicit(&vcpu->stats.intr_exits, 1,
+					  memory_order_relaxed);
 		return 0;
 	default:
 		return lkvm__fail(-EIO, "vCPU %u: unexpected KVM exit %u", vcpu->id,
@@ -221,8 +226,11 @@ static void *vcpu_thread(void *arg)
 		if (ret)
 			break;
 		vcpu->hcall_pending = false;	/* every KVM_RUN completes it */
+		atomic_fetch_add_explicit(&vcpu->stats.runs, 1, memory_order_relaxed);
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
+				atomic_fetch_add_explicit(&vcpu->stats.kicks, 1,
+							  memory_order_relaxed);
 				vcpu->run->immediate_exit = 0;
 				continue;
 			}

@@ -80,13 +80,39 @@ static void hcall_unknown(struct pseries *p, unsigned int cpu, uint64_t nr)
 		lkvm__warn("unhandled hcall 0x%" PRIx64 " (vCPU %u)", nr, cpu);
 }
 
+/* Count @nr for vCPU @cpu; only that vCPU's thread ever gets here for it. */
+static void hcall_count(struct pseries *p, unsigned int cpu, uint64_t nr)
+{
+	struct pseries_hcall_stats *st;
+	unsigned int i, n;
+
+	if (cpu >= LKVM_MAX_CPUS)
+		return;
+	st = &p->cpu[cpu].hcalls;
+	n = atomic_load_explicit(&st->n, memory_order_relaxed);
+	for (i = 0; i < n; i++)
+		if (st->kind[i].nr == nr)
+			break;
+	if (i == n && n < PSERIES_HCALL_KINDS) {
+		st->kind[n].nr = nr;
+		atomic_store_explicit(&st->n, n + 1, memory_order_release);
+	}
+	if (i < PSERIES_HCALL_KINDS)
+		atomic_fetch_add_explicit(&st->kind[i].count, 1, memory_order_relaxed);
+	else
+		atomic_fetch_add_explicit(&st->other, 1, memory_order_relaxed);
+}
+
 long hcall__dispatch(struct pseries *p, unsigned int cpu, uint64_t nr,
 		     uint64_t *args)
 {
 	hcall_fn fn = hcall_find(nr);
 
-	if (fn)
+	if (fn) {
+		/* only served numbers: a guest cannot fill the table with junk */
+		hcall_count(p, cpu, nr);
 		return fn(p, cpu, nr, args);
+	}
 	hcall_unknown(p, cpu, nr);
 	return H_FUNCTION;
 }

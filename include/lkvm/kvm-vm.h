@@ -82,6 +82,14 @@ struct kvm_vcpu {
 	bool hcall_pending;
 
 	unsigned int ile_gen;	/* last LPCR[ILE] generation applied */
+
+	/* what the vCPU did, written by its thread only, read by anyone */
+	struct kvm_vcpu_stats {
+		_Atomic uint64_t runs;		/* KVM_RUN calls */
+		_Atomic uint64_t hcall_exits;	/* KVM_EXIT_PAPR_HCALL */
+		_Atomic uint64_t intr_exits;	/* KVM_EXIT_INTR */
+		_Atomic uint64_t kicks;		/* KVM_RUN left early (EINTR) */
+	} stats;
 	/* the owner's pause state: the thread parks on it between KVM_RUNs */
 	struct run_state *run_state;
 	const struct kvm_vcpu_ops *ops;

@@ -56,10 +56,28 @@ struct pseries_reported {
 	unsigned int nr;
 };
 
+/*
+ * How often a vCPU made each hcall: the first PSERIES_HCALL_KINDS distinct
+ * numbers get a counter each, the rest share "other". Written by the
+ * vCPU's own thread only (one writer: an entry is filled before n counts
+ * it), read by anyone.
+ */
+#define PSERIES_HCALL_KINDS	24
+
+struct pseries_hcall_stats {
+	_Atomic unsigned int n;
+	struct {
+		uint64_t nr;
+		_Atomic uint64_t count;
+	} kind[PSERIES_HCALL_KINDS];
+	_Atomic uint64_t other;
+};
+
 /* Per-vCPU facts that handlers see and change. */
 struct pseries_cpu {
 	_Atomic int state;		/* enum pseries_cpu_state */
 	bool stop_self;			/* set by stop-self: leave KVM_RUN */
+	struct pseries_hcall_stats hcalls;
 };
 
 /*

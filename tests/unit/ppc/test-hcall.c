@@ -139,6 +139,49 @@ static void test_register(void **state)
 	assert_true(f->p.ile);
 }
 
+static uint64_t count_of(const struct pseries *p, unsigned int cpu, uint64_t nr)
+{
+	const struct pseries_hcall_stats *st = &p->cpu[cpu].hcalls;
+	unsigned int i;
+
+	for (i = 0; i < st->n; i++)
+		if (st->kind[i].nr == nr)
+			return st->kind[i].count;
+	return 0;
+}
+
+/* Served hcalls are counted per vCPU and number; unknown ones are not. */
+static void test_counts_per_vcpu(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t args[HCALL_NR_ARGS] = { CONSOLE_VTY_REG };
+	uint64_t nr;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		args[0] = CONSOLE_VTY_REG;
+		assert_int_equal(hcall__dispatch(&f->p, 0, H_GET_TERM_CHAR, args), H_SUCCESS);
+	}
+	args[0] = CONSOLE_VTY_REG;
+	assert_int_equal(hcall__dispatch(&f->p, 1, H_GET_TERM_CHAR, args), H_SUCCESS);
+	assert_int_equal(hcall__dispatch(&f->p, 1, 0x4, args), H_FUNCTION);
+	assert_int_equal(count_of(&f->p, 0, H_GET_TERM_CHAR), 3);
+	assert_int_equal(count_of(&f->p, 1, H_GET_TERM_CHAR), 1);
+	assert_int_equal(count_of(&f->p, 1, 0x4), 0);
+	assert_int_equal(f->p.cpu[1].hcalls.n, 1);
+	/* more kinds than counters: the rest is "other", nothing overflows */
+	for (nr = 0xd000; nr < 0xd000 + 4 * (PSERIES_HCALL_KINDS + 4); nr += 4)
+		assert_int_equal(hcall__register(nr, fake_handler), 0);
+	for (nr = 0xd000; nr < 0xd000 + 4 * (PSERIES_HCALL_KINDS + 4); nr += 4)
+		hcall__dispatch(&f->p, 2, nr, args);
+	assert_int_equal(f->p.cpu[2].hcalls.n, PSERIES_HCALL_KINDS);
+	assert_int_equal(f->p.cpu[2].hcalls.other, 4);
+	/* a vCPU number beyond the table is served, just not counted */
+	args[0] = CONSOLE_VTY_REG;
+	assert_int_equal(hcall__dispatch(&f->p, LKVM_MAX_CPUS, H_GET_TERM_CHAR, args),
+			 H_SUCCESS);
+}
+
 static void test_dispatch_unknown_counts(void **state)
 {
 	struct fixture *f = *state;
@@ -402,6 +445,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_dispatch_known),
 		T(test_register),
+		T(test_counts_per_vcpu),
 		T(test_dispatch_unknown_counts),
 		T(test_unknown_reported_once),
 		T(test_unknown_report_list_full),

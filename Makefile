@@ -22,9 +22,11 @@ CFLAGS  += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP \
 # natively on the build machine too. KVM_PURE: kvm/ files that need no KVM.
 KVM_PURE  := kvm/caps.c kvm/vcpu-sandbox.c kvm/slots.c kvm/run-state.c
 PURE_SRCS := $(wildcard util/*.c ppc/*.c fdt/*.c devices/*.c pmem/*.c image/*.c \
-             *-options.c) run-sandbox.c $(KVM_PURE)
-# Code that talks to /dev/kvm or runs the commands.
-KVM_SRCS  := main.c $(wildcard builtin-*.c vm/*.c) \
+             $(filter-out api/vm-ops.c,$(wildcard api/*.c)) *-options.c) \
+             run-sandbox.c $(KVM_PURE)
+# Code that talks to /dev/kvm or runs the commands (api/vm-ops.c: the
+# control API's calls into a running VM).
+KVM_SRCS  := main.c $(wildcard builtin-*.c vm/*.c) api/vm-ops.c \
              $(filter-out $(KVM_PURE),$(wildcard kvm/*.c))
 # tests/unit/FOLDER/test-*.c: FOLDER is the source folder a test is about
 # (commands/: the option parsers); shared fixtures stay in tests/unit/

@@ -152,6 +152,7 @@ long scm_bind_mem(struct pseries *p, struct nvdimm *d, uint64_t *args)
 	args[0] = 0;
 	args[1] = d->gpa + start * NVDIMM_BLOCK_SIZE;
 	args[2] = count;
+	atomic_fetch_add(&d->binds, 1);
 	return H_SUCCESS;
 }
 

@@ -20,7 +20,7 @@ owner_of() {
 	nvdimm.h|pmem-lib.h) echo pmem ;;
 	nvdimm-format.h|rootfs-pmem.h) echo image ;;
 	machine.h|vm.h) echo vm ;;
-	api.h|http.h|api-client.h|api-server.h) echo api ;;
+	api.h|api-vm.h|http.h|api-client.h|api-server.h) echo api ;;
 	config.h|builtin.h) echo commands ;;
 	*) echo unknown ;;
 	esac

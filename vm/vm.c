@@ -113,7 +113,9 @@ static enum pseries_exit serve(struct vm *s)
 	ret = event_loop__add(&s->loop, s->m.exit_fd, EPOLLIN, on_machine_exit, s);
 	if (ret)
 		return PSERIES_FAILED;
+	s->serving = true;
 	ret = event_loop__run(&s->loop);
+	s->serving = false;
 	event_loop__remove(&s->loop, s->m.exit_fd);
 	return ret < 0 ? PSERIES_FAILED : (enum pseries_exit)ret;
 }
@@ -255,4 +257,47 @@ int vm__open(struct vm *s, const struct vm_params *params, int sig_fd,
 	if (!ret)
 		ret = open_nvdimms(s, params);
 	return ret;
+}
+
+int vm__pause(struct vm *vm)
+{
+	if (!vm->serving)
+		return lkvm__fail(-ESHUTDOWN, "cannot pause: the guest is not running");
+	return machine__pause(&vm->m);
+}
+
+int vm__resume(struct vm *vm)
+{
+	if (!vm->serving)
+		return lkvm__fail(-ESHUTDOWN, "cannot resume: the guest is not running");
+	return machine__resume(&vm->m);
+}
+
+void vm__stop(struct vm *vm)
+{
+	/* the loop ends after this callback; vm__boot stops the machine */
+	event_loop__stop(&vm->loop, PSERIES_USER_STOP);
+}
+
+int vm__shutdown(struct vm *vm, unsigned int timeout_s)
+{
+	(void)vm;
+	(void)timeout_s;
+	/* needs the guest's EPOW interrupt, which lkvm does not raise yet */
+	return lkvm__fail(-EOPNOTSUPP,
+			  "an orderly shutdown is not available yet: vmm.shutdown stops the VM now");
+}
+
+enum vm_state vm__state(struct vm *vm)
+{
+	if (!vm->serving)
+		return VM_SHUTDOWN;
+	switch (run_state__phase(&vm->m.run)) {
+	case RUN_STATE_RUNNING:
+		return VM_RUNNING;
+	case RUN_STATE_PAUSED:
+		return VM_PAUSED;
+	default:
+		return VM_SHUTDOWN;
+	}
 }

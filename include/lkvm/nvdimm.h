@@ -136,6 +136,7 @@ struct nvdimm {
 	_Atomic uint64_t flush_failures;
 	_Atomic uint64_t label_reads;	/* H_SCM_READ_METADATA calls */
 	_Atomic uint64_t label_writes;	/* H_SCM_WRITE_METADATA calls */
+	_Atomic uint64_t binds;		/* H_SCM_BIND_MEM calls that bound */
 	_Atomic bool flush_failed;	/* a flush failed: report SHUTDOWN_DIRTY-like state */
 
 	/* label writes on a page-cache backing are made durable by a thread

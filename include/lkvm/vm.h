@@ -30,6 +30,7 @@ struct vm {
 	int signalled;		/* the signal that stopped us, or 0 */
 	bool sandboxed;		/* the main thread's filter is on */
 	char panic_msg[PSERIES_PANIC_MSG_MAX];	/* the last guest panic's */
+	bool serving;		/* a boot is being served: m is live */
 };
 
 /*
@@ -53,6 +54,30 @@ int vm__open(struct vm *vm, const struct vm_params *params, int sig_fd,
  * message for a set-up error or a failed guest.
  */
 int vm__boot(struct vm *vm, enum pseries_exit *why);
+
+/*
+ * What a controller may do while the VM is served (main thread only,
+ * from a callback of the VM's event loop). Pause and resume return once
+ * every vCPU has stopped or started again; 0 or a negative errno with a
+ * message (-EALREADY, -ESHUTDOWN: the wrong state).
+ */
+int vm__pause(struct vm *vm);
+int vm__resume(struct vm *vm);
+/* Stop now, as Ctrl-A x does: the run ends, every vNVDIMM flushed. */
+void vm__stop(struct vm *vm);
+/*
+ * Ask the guest to power off in an orderly way, and stop it when it has
+ * not done so within @timeout_s seconds.
+ */
+int vm__shutdown(struct vm *vm, unsigned int timeout_s);
+
+enum vm_state {
+	VM_RUNNING,
+	VM_PAUSED,
+	VM_SHUTDOWN,	/* stopping, or between two boots */
+};
+
+enum vm_state vm__state(struct vm *vm);
 
 /*
  * Close the devices (flushing every vNVDIMM); @never_ran: the guest never

@@ -21,7 +21,7 @@ CFLAGS  += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP \
 # Code that never touches KVM: built for the target and, for unit tests,
 # natively on the build machine too. KVM_PURE: kvm/ files that need no KVM.
 KVM_PURE  := kvm/caps.c kvm/vcpu-sandbox.c kvm/slots.c kvm/run-state.c
-PURE_SRCS := $(wildcard util/*.c ppc/*.c fdt/*.c devices/*.c pmem/*.c image/*.c \
+PURE_SRCS := $(wildcard util/*.c ppc/*.c fdt/*.c devices/*.c pmem/*.c image/*.c api/*.c \
              *-options.c) run-sandbox.c $(KVM_PURE)
 # Code that talks to /dev/kvm or runs the commands.
 KVM_SRCS  := main.c $(wildcard builtin-*.c vm/*.c) \

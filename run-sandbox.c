@@ -14,7 +14,10 @@
  * epoll_pwait on architectures without the former), stops, and a reboot's
  * whole set-up again (files, guest RAM, KVM's VM and vCPU ioctls, new vCPU
  * threads, which start under this filter and add their own), the vNVDIMMs'
- * final flush and close.
+ * final flush and close; the control socket's clients (api/server.c:
+ * accepted, read, answered with send, timed on a timerfd made before) and
+ * the socket file's removal at the end. The listening socket is made
+ * before this filter: "socket" and "bind" are not allowed.
  */
 static const char *const main_syscalls[] = {
 	"read", "readv", "poll", "ppoll", "epoll_wait", "epoll_pwait", "epoll_ctl",
@@ -23,7 +26,9 @@ static const char *const main_syscalls[] = {
 	"clone", "clone3", "set_robust_list", "rseq", "rt_sigaction",
 	"prctl", "seccomp", "sched_getaffinity", "getrandom", "flock", "ftruncate",
 	"unlink", "unlinkat", "msync", "fdatasync", "fsync", "mremap", "uname",
-	"readlink", "sysinfo", "getcwd", NULL,
+	"readlink", "sysinfo", "getcwd",
+	/* the control socket's clients: send is sendto on some architectures */
+	"accept4", "send", "sendto", "timerfd_settime", "lstat", NULL,
 };
 
 /* the terminal (isatty, raw mode and back); every KVM ioctl is type 0xAE */

@@ -36,4 +36,70 @@ struct http_reply {
 	size_t body_len;
 };
 
+/*
+ * The server's side of one connection: an incremental request parser.
+ * One request per connection; bytes after it are ignored. The path is the
+ * URL's path as sent (no percent-decoding); a query string or fragment is
+ * refused (400), and so is a URL that does not start with '/'. Methods
+ * other than GET and PUT parse as HTTP_METHOD_OTHER, for the routes to
+ * answer 405; a token http-parser does not know as a method is a 400.
+ * Memory: the body, at most HTTP_MAX_REQUEST bytes.
+ */
+enum {
+	HTTP_CONN_MORE,		/* feed more bytes */
+	HTTP_CONN_DONE,		/* the request is in @req */
+	HTTP_CONN_ERROR,	/* answer @error_status, then close */
+};
+
+struct http_conn_state;		/* api/http.c's: the parser, the body so far */
+
+struct http_conn {
+	struct http_request req;	/* complete once DONE */
+	/*
+	 * After ERROR: 400 malformed, 411 a body without Content-Length
+	 * (chunked), 413 more than HTTP_MAX_REQUEST bytes in all, 414 a path
+	 * longer than HTTP_MAX_PATH, 431 more than HTTP_MAX_HEADERS headers,
+	 * 500 out of memory, 505 not HTTP/1.x; @error says what, in a line.
+	 */
+	int error_status;
+	char error[128];
+	struct http_conn_state *state;
+};
+
+void http_conn__init(struct http_conn *c);
+/*
+ * The next @len bytes the client sent: HTTP_CONN_MORE, _DONE or _ERROR.
+ * Once DONE or ERROR, every later call answers the same and reads nothing.
+ * An empty feed reads nothing; the end of the stream is the caller's.
+ */
+int http_conn__feed(struct http_conn *c, const char *data, size_t len);
+/* Free the body and parser; @c may be initialised and used again. */
+void http_conn__free(struct http_conn *c);
+
+/*
+ * The bytes of a reply: "HTTP/1.1 <status> <reason>", then Content-Type:
+ * application/json, Content-Length and Connection: close; a 204 has none
+ * but the last, and no body. *@out is malloc'ed (the caller frees it).
+ * 0, or -EINVAL (a status http-parser does not name, a 204 with a body),
+ * -E2BIG (a body over HTTP_MAX_REPLY_BODY), -ENOMEM, with a message.
+ */
+int http_reply__format(const struct http_reply *r, char **out, size_t *len);
+
+/*
+ * Make @r an error reply: @status with the body
+ * {"error":{"code":"<reason in snake case>","message":"<message>"}},
+ * e.g. "bad_request" for 400. @r->body (NULL or malloc'ed) is replaced.
+ * 0, or -ENOMEM (then @r->body is NULL).
+ */
+int http_reply__set_error(struct http_reply *r, int status, const char *message);
+
+/*
+ * The client's side: parse a whole response, all that was read up to
+ * the end of the stream, in @buf. *@body points into @buf (not
+ * NUL-terminated; "" when there is none). 0; -ENODATA when the response
+ * ends early; -EPROTO when it is malformed or chunked; with a message.
+ */
+int http_response__parse(const char *buf, size_t len, int *status,
+			 const char **body, size_t *body_len);
+
 #endif

@@ -18,6 +18,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -104,6 +106,20 @@ static int do_event_loop(void)
 	epoll_pwait(epoll_before, &ev, 1, 0, NULL);
 	epoll_ctl(epoll_before, EPOLL_CTL_DEL, efd, NULL);
 	return close(efd);
+}
+
+/* what the control socket's server does with its clients (all on fds made before) */
+static int do_api_clients(void)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+	struct stat st;
+	char b[1] = { 'x' };
+
+	accept4(fd_before, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	send(fd_before, b, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	timerfd_settime(fd_before, TFD_TIMER_ABSTIME, &its, NULL);
+	lstat("/nonexistent/lkvm.sock", &st);
+	return unlink("/nonexistent/lkvm.sock");
 }
 
 static int do_epoll_wait(void)
@@ -227,6 +243,7 @@ static void test_main_filter(void **state)
 	run_under(&run_main_policy, do_tcgets, ALLOWED, "TCGETS");
 	run_under(&run_main_policy, do_event_loop, ALLOWED, "epoll_wait");
 	run_under(&run_main_policy, do_kvm_create_vm, ALLOWED, "KVM_CREATE_VM");
+	run_under(&run_main_policy, do_api_clients, ALLOWED, "accept4");
 	run_under(&run_main_policy, do_socket, FORBIDDEN, "socket");
 	run_under(&run_main_policy, do_execve, FORBIDDEN, "execve");
 }

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_API_SERVER_H
+#define LKVM_API_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lkvm/event-loop.h"
+#include "lkvm/http.h"
+
+/*
+ * The control socket (api/server.c, api/socket.c): a Unix stream socket
+ * served on the main thread's event loop, one request per connection. A
+ * client is untrusted and may be slow or broken: nothing ever blocks on
+ * it, and each has API_CLIENT_TIMEOUT_MS to send its request and as long
+ * again to take the reply, else it is closed.
+ */
+#define API_MAX_CLIENTS		16	/* more at once are closed at once */
+#define API_CLIENT_TIMEOUT_MS	5000
+#define API_SOCKET_PATH_MAX	108	/* sun_path, with its NUL */
+
+/*
+ * Where sockets live by default: $LKVM_RUN_DIR if set, else /run/lkvm for
+ * root, else $XDG_RUNTIME_DIR/lkvm; never $HOME. Both variables must hold
+ * absolute paths (a relative XDG_RUNTIME_DIR counts as unset, as the XDG
+ * rules say). 0, or a negative errno with a message when none applies.
+ * `lkvm list` scans this directory.
+ */
+int api_socket__dir(char *out, size_t len);
+/*
+ * The socket of the VM @name: @override (--api-socket) if not NULL, else
+ * DIR/@name.sock. 0, or a negative errno with a message: no directory,
+ * or a path too long for a Unix socket (-ENAMETOOLONG).
+ */
+int api_socket__path(const char *name, const char *override, char *out,
+		     size_t len);
+/* Does something listen on @path? (a connect that succeeds) */
+bool api_socket__is_live(const char *path);
+
+/*
+ * Answer one request: set @reply's status and (malloc'ed, unless 204) JSON
+ * body, which the server frees. Called on the event loop's thread; it must
+ * not close the server.
+ */
+typedef void (*api_handler_fn)(void *ctx, const struct http_request *req,
+			       struct http_reply *reply);
+
+struct api_server;
+
+/* One connection; a free slot has fd -1. */
+struct api_client {
+	struct api_server *server;
+	int fd;
+	uint64_t deadline_ns;	/* CLOCK_MONOTONIC (lkvm__now_ns) */
+	size_t received;	/* bytes of request so far */
+	struct http_conn conn;
+	char *out;		/* the reply's bytes, once there is a reply */
+	size_t out_len, out_sent;
+};
+
+struct api_server {
+	bool open;		/* false: zeroed, failed to open, or closed */
+	int fd;			/* listening, or -1 */
+	int timer_fd;		/* armed for the earliest deadline */
+	struct event_loop *loop;
+	api_handler_fn handle;
+	void *ctx;
+	unsigned int timeout_ms;	/* API_CLIENT_TIMEOUT_MS; tests shorten it */
+	unsigned int nr_clients;
+	bool accept_paused;	/* out of fds: accept again on the timer */
+	char path[API_SOCKET_PATH_MAX];
+	uint64_t dev, ino;	/* the socket file made, to remove only it */
+	struct api_client client[API_MAX_CLIENTS];
+};
+
+/*
+ * Listen on @path and serve it on @loop, calling @handle(@ctx, ...) for
+ * each request. The directory is made (0700) if missing, and refused if
+ * another user owns it or others may write to it (unless sticky, like
+ * /tmp: there no one else can take our socket away). A socket file where
+ * nothing listens is replaced; one where something does is refused
+ * (-EADDRINUSE: "a VM named NAME is already running"), and so is any other
+ * file. The socket is 0600. 0 or a negative errno with a message; after a
+ * failure nothing is left open or watched. Call it before the main
+ * thread's seccomp filter: it makes sockets.
+ */
+int api_server__open(struct api_server *s, const char *path,
+		     struct event_loop *loop, api_handler_fn handle, void *ctx);
+/*
+ * Close every client (replies not yet sent are dropped), stop listening
+ * and remove the socket file if it is still the one we made. A no-op on a
+ * server that is not open: zeroed, failed to open, or closed already.
+ */
+void api_server__close(struct api_server *s);
+
+#endif

@@ -96,11 +96,23 @@ struct api_vm_ops {
 	int (*counters)(void *ctx, struct api_counter_set *sets, unsigned int max);
 };
 
+/* vm.shutdown's "timeout_s": seconds the guest has to power off */
+#define API_SHUTDOWN_TIMEOUT_DEFAULT	30
+#define API_SHUTDOWN_TIMEOUT_MAX	3600
+
 /*
  * Answer one request: the route, the JSON, the status (api/routes.c).
- * @reply->body is malloc'ed (or NULL); the caller frees it.
+ * An operation whose op is NULL answers 501. @reply->body is malloc'ed
+ * (or NULL); the caller frees it.
  */
 void api__handle(const struct api_vm_ops *ops, void *ctx,
 		 const struct http_request *req, struct http_reply *reply);
+
+/*
+ * The operations api__handle serves, for clients and documentation checks:
+ * route @i's name under API_PREFIX ("vm.info") and its method, or NULL
+ * past the last.
+ */
+const char *api__route_name(unsigned int i, enum http_method *method);
 
 #endif

@@ -28,7 +28,7 @@ struct http_request {
 };
 
 /* What a handler answers: a status and, unless 204, a JSON body. */
-#define HTTP_MAX_REPLY_BODY	(256 << 10)
+#define HTTP_MAX_REPLY_BODY	(1 << 20)	/* vm.counters of 256 vCPUs fits */
 
 struct http_reply {
 	int status;		/* 200, 204, 400, 404, 405, 409, 500, 501, 504 */

@@ -24,6 +24,11 @@ int cmd_help(int argc, char **argv)
 	       "  probe     tell whether this host can run lkvm guests\n"
 	       "  nvdimm    nvdimm format: pre-write a vNVDIMM's namespace labels\n"
 	       "            (lkvm nvdimm format --help)\n"
+	       "  list      the running VMs: pid, name, state\n"
+	       "  stat      NAME: a running VM's counters\n"
+	       "  pause     NAME: stop every vCPU of a running VM\n"
+	       "  resume    NAME: run them again\n"
+	       "  stop      NAME [--force]: power the VM off (orderly, or now)\n"
 	       "  version   print lkvm's version\n"
 	       "  help      this text\n");
 	return 0;

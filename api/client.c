@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The client side of the control API: one request per connection, as the
+ * server wants it, the whole answer read until the server closes, every
+ * wait bounded by one deadline.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "lkvm/api-client.h"
+#include "lkvm/api-server.h"
+#include "lkvm/api.h"
+#include "lkvm/http.h"
+#include "lkvm/util.h"
+
+/* The most of an answer lkvm reads: the largest body and its head. */
+#define ANSWER_MAX	(HTTP_MAX_REPLY_BODY + 4096)
+
+int api_client__socket(const char *name_or_path, char *out, size_t len)
+{
+	if (strchr(name_or_path, '/')) {
+		if ((size_t)snprintf(out, len, "%s", name_or_path) >= len)
+			return lkvm__fail(-ENAMETOOLONG, "socket path too long: %.80s",
+					  name_or_path);
+		return 0;
+	}
+	return api_socket__path(name_or_path, NULL, out, len);
+}
+
+static int connect_to(const char *sock)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd, err;
+
+	if (strlen(sock) >= sizeof(addr.sun_path))
+		return lkvm__fail(-ENAMETOOLONG, "socket path too long: %.80s", sock);
+	strcpy(addr.sun_path, sock);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return lkvm__fail(-errno, "socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		err = errno;
+		close(fd);
+		if (err == ENOENT || err == ECONNREFUSED)
+			return lkvm__fail(-err, "no VM answers at %s", sock);
+		return lkvm__fail(-err, "cannot connect to %s: %s", sock,
+				  strerror(err));
+	}
+	return fd;
+}
+
+/* Wait for @events on @fd until @deadline (ms, CLOCK_MONOTONIC). */
+static int wait_for(int fd, short events, uint64_t deadline)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	uint64_t now = lkvm__now_ns() / 1000000;
+	int n;
+
+	do {
+		if (now >= deadline)
+			return lkvm__fail(-ETIMEDOUT, "no answer from the VM in %d s",
+					  API_CLIENT_TIMEOUT_MS / 1000);
+		n = poll(&p, 1, (int)(deadline - now));
+		now = lkvm__now_ns() / 1000000;
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? lkvm__fail(-errno, "poll: %s", strerror(errno)) : 0;
+}
+
+static int send_all(int fd, const char *buf, size_t len, uint64_t deadline)
+{
+	ssize_t n;
+	int ret;
+
+	while (len) {
+		ret = wait_for(fd, POLLOUT, deadline);
+		if (ret)
+			return ret;
+		n = send(fd, buf, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return lkvm__fail(-errno, "cannot send the request: %s",
+					  strerror(errno));
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Everything until the server closes: the answer, at most ANSWER_MAX. */
+static int recv_all(int fd, char **out, size_t *len, uint64_t deadline)
+{
+	char *buf = malloc(ANSWER_MAX + 1);
+	size_t have = 0;
+	ssize_t n;
+	int ret;
+
+	if (!buf)
+		return lkvm__fail(-ENOMEM, "out of memory");
+	for (;;) {
+		ret = wait_for(fd, POLLIN, deadline);
+		if (ret)
+			break;
+		n = recv(fd, buf + have, ANSWER_MAX - have, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = lkvm__fail(-errno, "cannot read the answer: %s",
+					 strerror(errno));
+			break;
+		}
+		if (!n)
+			break;
+		have += (size_t)n;
+		if (have == ANSWER_MAX) {
+			ret = lkvm__fail(-EPROTO, "the answer is too large");
+			break;
+		}
+	}
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	buf[have] = '\0';
+	*out = buf;
+	*len = have;
+	return 0;
+}
+
+static int parse_answer(const char *raw, size_t len, struct api_answer *ans)
+{
+	const char *body;
+	size_t body_len;
+
+	if (http_response__parse(raw, len, &ans->status, &body, &body_len))
+		return lkvm__fail(-EPROTO, "the VM's answer is not HTTP");
+	ans->body = malloc(body_len + 1);
+	if (!ans->body)
+		return lkvm__fail(-ENOMEM, "out of memory");
+	memcpy(ans->body, body, body_len);
+	ans->body[body_len] = '\0';
+	ans->body_len = body_len;
+	return 0;
+}
+
+int api_client__call(const char *sock, const char *method, const char *path,
+		     const char *body, struct api_answer *ans)
+{
+	uint64_t deadline = lkvm__now_ns() / 1000000 + API_CLIENT_TIMEOUT_MS;
+	size_t body_len = body ? strlen(body) : 0, raw_len;
+	char head[512], *raw = NULL;
+	int fd, n, ret;
+
+	memset(ans, 0, sizeof(*ans));
+	n = snprintf(head, sizeof(head),
+		     "%s " API_PREFIX "%s HTTP/1.1\r\nHost: localhost\r\n"
+		     "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+		     "Connection: close\r\n\r\n", method, path, body_len);
+	if (n < 0 || (size_t)n >= sizeof(head))
+		return lkvm__fail(-E2BIG, "request path too long");
+	fd = connect_to(sock);
+	if (fd < 0)
+		return fd;
+	ret = send_all(fd, head, (size_t)n, deadline);
+	if (!ret && body_len)
+		ret = send_all(fd, body, body_len, deadline);
+	if (!ret)
+		ret = recv_all(fd, &raw, &raw_len, deadline);
+	close(fd);
+	if (!ret)
+		ret = parse_answer(raw, raw_len, ans);
+	free(raw);
+	return ret;
+}
+
+void api_answer__free(struct api_answer *ans)
+{
+	free(ans->body);
+	ans->body = NULL;
+	ans->body_len = 0;
+}
+
+const char *api_answer__error(const struct api_answer *ans, char *buf,
+			      size_t len)
+{
+	struct json_object *root, *err, *msg;
+	const char *text = NULL;
+
+	if (!ans->body || !ans->body_len)
+		return NULL;
+	root = json_tokener_parse(ans->body);
+	if (root && json_object_object_get_ex(root, "error", &err) &&
+	    json_object_object_get_ex(err, "message", &msg) &&
+	    json_object_is_type(msg, json_type_string)) {
+		snprintf(buf, len, "%s", json_object_get_string(msg));
+		text = buf;
+	}
+	json_object_put(root);
+	return text;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_API_CLIENT_H
+#define LKVM_API_CLIENT_H
+
+#include <stddef.h>
+
+/*
+ * One call to a running lkvm's control API (api/client.c): what the
+ * commands list, stat, pause, resume and stop use, and what a test or a
+ * monitor can use instead of curl.
+ */
+struct api_answer {
+	int status;		/* HTTP status */
+	char *body;		/* NUL-terminated (malloc'ed), or NULL */
+	size_t body_len;
+};
+
+/* How long a call may take, connection to last byte (a pause is quick). */
+#define API_CLIENT_TIMEOUT_MS	30000
+
+/*
+ * The socket of the VM @name_or_path: a path when it contains a '/', else
+ * the name's socket in the run directory. 0 or a negative errno with a
+ * message.
+ */
+int api_client__socket(const char *name_or_path, char *out, size_t len);
+
+/*
+ * @method @path (under /api/v1/) with @body (JSON or NULL) to the socket
+ * at @sock. 0 with @ans filled (any status), or a negative errno with a
+ * message: nobody listens (-ECONNREFUSED, -ENOENT), no answer in time
+ * (-ETIMEDOUT), a malformed answer (-EPROTO).
+ */
+int api_client__call(const char *sock, const char *method, const char *path,
+		     const char *body, struct api_answer *ans);
+void api_answer__free(struct api_answer *ans);
+
+/* The message of an error answer's {"error": {"message": ...}}, or NULL. */
+const char *api_answer__error(const struct api_answer *ans, char *buf,
+			      size_t len);
+
+#endif

@@ -37,7 +37,7 @@ int cmd_stop(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'f') {
 			force = true;
 		} else if (c == 't' &&

@@ -16,6 +16,7 @@ enum {
 	OPT_ROOTFS_PMEM,
 	OPT_ON_PANIC,
 	OPT_SECCOMP,
+	OPT_API_SOCKET,
 };
 
 static const struct option long_options[] = {
@@ -31,6 +32,7 @@ static const struct option long_options[] = {
 	{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
 	{ "on-panic", required_argument, NULL, OPT_ON_PANIC },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ "api-socket", required_argument, NULL, OPT_API_SOCKET },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -62,6 +64,9 @@ const char *run_options__usage(void)
 	       "                        leave it to the guest's panic= (which may hang it)\n"
 	       "      --seccomp on|off  syscall filters on every thread (default on; off\n"
 	       "                        for debugging only)\n"
+	       "      --api-socket PATH the control API's socket (default: NAME.sock in\n"
+	       "                        $LKVM_RUN_DIR, /run/lkvm for root, else\n"
+	       "                        $XDG_RUNTIME_DIR/lkvm)\n"
 	       "      --debug           report unhandled hypercalls and RTAS calls\n"
 	       "  -h, --help            this text\n"
 	       "\n"
@@ -147,6 +152,12 @@ static int parse_one(int opt, const char *arg, struct vm_config *cfg)
 		return 0;
 	case OPT_ROOTFS_PMEM:
 		cfg->rootfs_pmem = arg;
+		return 0;
+	case OPT_API_SOCKET:
+		if (!arg[0] || strlen(arg) >= API_SOCKET_PATH_MAX)
+			return lkvm__fail(-EINVAL, "--api-socket: a path of 1 to %d bytes",
+					  API_SOCKET_PATH_MAX - 1);
+		cfg->api_socket = arg;
 		return 0;
 	case OPT_DEBUG:
 		cfg->debug = true;

@@ -36,6 +36,9 @@ enum on_panic {
  */
 #define VM_NAME_MAX 64
 
+/* A Unix socket's path fits in sun_path (108 bytes with its NUL). */
+#define API_SOCKET_PATH_MAX 108
+
 /* Everything the user asked for, validated once by the option parser. */
 struct vm_config {
 	const char *kernel;
@@ -43,6 +46,7 @@ struct vm_config {
 	const char *params;
 	const char *name;		/* --name, checked; or NULL */
 	const char *rootfs_pmem;	/* --rootfs-pmem IMAGE, or NULL */
+	const char *api_socket;		/* --api-socket PATH, or NULL */
 	uint64_t ram_size;
 	unsigned int nr_cpus;
 	bool debug;

@@ -26,7 +26,7 @@ PURE_SRCS := $(wildcard util/*.c ppc/*.c fdt/*.c devices/*.c pmem/*.c image/*.c 
              run-sandbox.c $(KVM_PURE)
 # Code that talks to /dev/kvm or runs the commands (api/vm-ops.c: the
 # control API's calls into a running VM).
-KVM_SRCS  := main.c $(wildcard builtin-*.c vm/*.c) api/vm-ops.c \
+KVM_SRCS  := main.c control-cli.c $(wildcard builtin-*.c vm/*.c) api/vm-ops.c \
              $(filter-out $(KVM_PURE),$(wildcard kvm/*.c))
 # tests/unit/FOLDER/test-*.c: FOLDER is the source folder a test is about
 # (commands/: the option parsers); shared fixtures stay in tests/unit/

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lkvm/api-server.h"
+#include "lkvm/api-vm.h"
 #include "lkvm/builtin.h"
 #include "lkvm/config.h"
 #include "lkvm/rootfs-pmem.h"
@@ -104,6 +106,30 @@ static void vm_params_from(struct vm_params *p, const struct vm_config *cfg,
 	};
 }
 
+/* One control API request, answered on the main thread (the VM's loop). */
+static void serve_api(void *ctx, const struct http_request *req,
+		      struct http_reply *reply)
+{
+	api__handle(&api_vm_ops, ctx, req, reply);
+}
+
+/*
+ * The control socket's path, refused at once when another VM answers on
+ * it: before any vNVDIMM backing is created or locked.
+ */
+static int api_socket_for(const struct vm_config *cfg, const char *name,
+			  char *sock, size_t len)
+{
+	int ret = api_socket__path(name, cfg->api_socket, sock, len);
+
+	if (ret)
+		return ret;
+	if (api_socket__is_live(sock))
+		return lkvm__fail(-EADDRINUSE, "a VM named %s is already running (%s)",
+				  name, sock);
+	return 0;
+}
+
 /* The exit code, and what the user is told, once the VM has ended. */
 static int report_end(const struct vm *vm, int ret, enum pseries_exit why)
 {
@@ -127,7 +153,8 @@ static int report_end(const struct vm *vm, int ret, enum pseries_exit why)
 int cmd_run(int argc, char **argv)
 {
 	static struct vm vm;
-	static char params[4096], name[VM_NAME_MAX + 1];
+	static struct api_server api;
+	static char params[4096], name[VM_NAME_MAX + 1], sock[API_SOCKET_PATH_MAX];
 	enum pseries_exit why = PSERIES_FAILED;
 	struct vm_params vp;
 	struct vm_config cfg;
@@ -163,7 +190,8 @@ int cmd_run(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	vm_params_from(&vp, &cfg, name);
-	if (vm__check_boot_files(&vp) ||
+	if (api_socket_for(&cfg, name, sock, sizeof(sock)) ||
+	    vm__check_boot_files(&vp) ||
 	    (cfg.rootfs_pmem && add_rootfs_pmem(&cfg, params, sizeof(params)))) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		return EXIT_SETUP;
@@ -176,7 +204,9 @@ int cmd_run(int argc, char **argv)
 	/* before the first thread (a vNVDIMM's label flusher) starts: each
 	 * thread applies its own filter as it starts */
 	sandbox__enable(cfg.seccomp);
-	if (vm__open(&vm, &vp, sig_fd, stdin_open)) {
+	/* the socket before the main thread's filter, which forbids bind */
+	if (vm__open(&vm, &vp, sig_fd, stdin_open) ||
+	    api_server__open(&api, sock, &vm.loop, serve_api, &vm)) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		vm__close(&vm, true);
 		return EXIT_SETUP;
@@ -198,6 +228,7 @@ int cmd_run(int argc, char **argv)
 			break;
 	}
 	terminal_restore();
+	api_server__close(&api);
 	/* a first boot that failed in set-up leaves the host as it found it */
 	vm__close(&vm, ret && !booted && why == PSERIES_RUNNING);
 	return report_end(&vm, ret, why);

@@ -3,6 +3,7 @@
  * lkvm stat NAME [--json]: the VM's counters (GET vm.counters), one
  * "SET COUNTER VALUE" line each, or the API's JSON as it came.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -5,6 +5,7 @@
  * (PUT vmm.shutdown). Either way lkvm flushes every vNVDIMM on its way out.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 

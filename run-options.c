@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lkvm/api-server.h"
 #include "lkvm/config.h"
 #include "lkvm/util.h"
 

@@ -67,7 +67,7 @@ static int wait_for(int fd, short events, uint64_t deadline)
 	do {
 		if (now >= deadline)
 			return lkvm__fail(-ETIMEDOUT, "no answer from the VM in %d s",
-					  API_CLIENT_TIMEOUT_MS / 1000);
+					  API_CALL_TIMEOUT_MS / 1000);
 		n = poll(&p, 1, (int)(deadline - now));
 		now = lkvm__now_ns() / 1000000;
 	} while (n < 0 && errno == EINTR);
@@ -154,8 +154,8 @@ static int parse_answer(const char *raw, size_t len, struct api_answer *ans)
 int api_client__call(const char *sock, const char *method, const char *path,
 		     const char *body, struct api_answer *ans)
 {
-	uint64_t deadline = lkvm__now_ns() / 1000000 + API_CLIENT_TIMEOUT_MS;
-	size_t body_len = body ? strlen(body) : 0, raw_len;
+	uint64_t deadline = lkvm__now_ns() / 1000000 + API_CALL_TIMEOUT_MS;
+	size_t body_len = body ? strlen(body) : 0, raw_len = 0;
 	char head[512], *raw = NULL;
 	int fd, n, ret;
 

@@ -16,7 +16,7 @@ struct api_answer {
 };
 
 /* How long a call may take, connection to last byte (a pause is quick). */
-#define API_CLIENT_TIMEOUT_MS	30000
+#define API_CALL_TIMEOUT_MS	30000
 
 /*
  * The socket of the VM @name_or_path: a path when it contains a '/', else

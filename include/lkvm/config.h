@@ -36,9 +36,6 @@ enum on_panic {
  */
 #define VM_NAME_MAX 64
 
-/* A Unix socket's path fits in sun_path (108 bytes with its NUL). */
-#define API_SOCKET_PATH_MAX 108
-
 /* Everything the user asked for, validated once by the option parser. */
 struct vm_config {
 	const char *kernel;

@@ -114,6 +114,21 @@ wait_for() {
 	contains "$1" "$2"
 }
 
+# expect_fsynced_kept LOG RC CODE WHAT NVDIMM: the guest of LOG (one of
+# pmem_write_fsynced's) fsynced its data, lkvm exited CODE (it gave RC),
+# and a new lkvm on the same vNVDIMM finds every byte of it
+expect_fsynced_kept() {
+	local log=$1 rc=$2 code=$3 what=$4 nvdimm=$5
+	cat "$log"
+	check "the guest fsynced its data" contains "$log" '^GUEST-FSYNCED'
+	check "$what" test "$rc" = "$code"
+	expect_exit 0 "a new lkvm on the same file" check.log persist-check \
+		-m 1G --nvdimm "$nvdimm"
+	check "the namespace is there" contains check.log '^GUEST-PMEM0-PRESENT'
+	check "XFS mounts" contains check.log '^GUEST-MOUNTED'
+	check "every fsynced byte is there" contains check.log '^GUEST-SUMS-OK'
+}
+
 # rootfs_image DEST: put the pmem root file system image (and its GUID
 # record) at DEST: from $GUEST_ROOTFS (native) or the host's lkvm-rootfs disk
 rootfs_image() {

@@ -27,3 +27,13 @@ write_checked() {
 	dd if=/dev/urandom of="$1" bs=1M count="$2" 2>/dev/null &&
 		(cd "$(dirname "$1")" && sha256sum "$(basename "$1")" >> sums)
 }
+
+# pmem_write_fsynced: a fresh fsdax namespace with XFS on /mnt, 8 MiB of
+# random data and its checksums written and fsynced, then GUEST-FSYNCED
+pmem_write_fsynced() {
+	pmem_prepare && mount -o dax /dev/pmem0 /mnt || echo GUEST-PREPARE-FAILED
+	dd if=/dev/urandom of=/mnt/data bs=1M count=8 conv=fsync 2>/dev/null
+	(cd /mnt && sha256sum data > sums && sync)
+	sync
+	echo "GUEST-FSYNCED"
+}

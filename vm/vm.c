@@ -5,6 +5,7 @@
  * event loop and stopped; and its end, where every vNVDIMM is flushed.
  */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -18,6 +19,7 @@
 #include "lkvm/loader.h"
 #include "lkvm/machine.h"
 #include "lkvm/nvdimm.h"
+#include "lkvm/rtas-events.h"
 #include "lkvm/sandbox.h"
 #include "lkvm/scm.h"
 #include "lkvm/util.h"
@@ -38,13 +40,34 @@ static void on_machine_exit(struct event_loop *l, int fd, uint32_t revents,
 	event_loop__stop(l, atomic_load(&s->m.p.exit_request));
 }
 
+int vm__request_poweroff(struct vm *s)
+{
+	if (!s->serving)
+		return lkvm__fail(-EAGAIN, "no guest is running");
+	if (atomic_load(&s->m.p.exit_request) != PSERIES_RUNNING)
+		return lkvm__fail(-ESHUTDOWN, "the guest is stopping already");
+	return rtas_events__request_poweroff(&s->m.p);
+}
+
+/*
+ * SIGPWR, the power failing (init systems shut down on it), asks the
+ * guest to power off and leaves the rest to it; the others stop lkvm.
+ */
 static void on_signal(struct event_loop *l, int fd, uint32_t revents, void *ctx)
 {
 	struct signalfd_siginfo si;
 	struct vm *s = ctx;
+	ssize_t n;
 
 	(void)revents;
-	if (read(fd, &si, sizeof(si)) > 0)
+	n = read(fd, &si, sizeof(si));
+	if (n > 0 && si.ssi_signo == SIGPWR) {
+		if (vm__request_poweroff(s))
+			lkvm__warn("SIGPWR: cannot ask the guest to power off: %s",
+				   lkvm__last_error());
+		return;
+	}
+	if (n > 0)
 		s->signalled = si.ssi_signo;
 	event_loop__stop(l, PSERIES_USER_STOP);
 }
@@ -113,7 +136,9 @@ static enum pseries_exit serve(struct vm *s)
 	ret = event_loop__add(&s->loop, s->m.exit_fd, EPOLLIN, on_machine_exit, s);
 	if (ret)
 		return PSERIES_FAILED;
+	s->serving = true;
 	ret = event_loop__run(&s->loop);
+	s->serving = false;
 	event_loop__remove(&s->loop, s->m.exit_fd);
 	return ret < 0 ? PSERIES_FAILED : (enum pseries_exit)ret;
 }

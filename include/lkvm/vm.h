@@ -29,6 +29,7 @@ struct vm {
 	int stdin_stand_in;	/* see watch_stdin(), or -1 */
 	int signalled;		/* the signal that stopped us, or 0 */
 	bool sandboxed;		/* the main thread's filter is on */
+	bool serving;		/* a boot's machine runs and is served */
 	char panic_msg[PSERIES_PANIC_MSG_MAX];	/* the last guest panic's */
 };
 
@@ -53,6 +54,16 @@ int vm__open(struct vm *vm, const struct vm_params *params, int sig_fd,
  * message for a set-up error or a failed guest.
  */
 int vm__boot(struct vm *vm, enum pseries_exit *why);
+
+/*
+ * Ask the running guest for an orderly power-off (an EPOW event, as a
+ * power button would send); the guest powers off when it is done, which
+ * ends the boot as any power-off does. From the main thread while it
+ * serves the machine (its event-loop callbacks); the vCPUs keep running.
+ * 0, or a negative errno with a message: -EAGAIN no guest runs,
+ * -ESHUTDOWN it is stopping already, or the event could not be raised.
+ */
+int vm__request_poweroff(struct vm *vm);
 
 /*
  * Close the devices (flushing every vNVDIMM); @never_ran: the guest never

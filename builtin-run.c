@@ -54,6 +54,8 @@ static int block_signals(sigset_t *set)
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);
 	sigaddset(set, SIGHUP);
+	/* not a stop: asks the guest to power off (vm/vm.c) */
+	sigaddset(set, SIGPWR);
 	/* blocked here, so every vCPU thread inherits the mask */
 	if (pthread_sigmask(SIG_BLOCK, set, NULL))
 		return -1;

@@ -71,7 +71,8 @@ const char *run_options__usage(void)
 	       "      --debug           report unhandled hypercalls and RTAS calls\n"
 	       "  -h, --help            this text\n"
 	       "\n"
-	       "In the guest console, Ctrl-A x quits lkvm.\n";
+	       "In the guest console, Ctrl-A x quits lkvm. SIGTERM, SIGINT and SIGHUP stop\n"
+	       "it; SIGPWR asks the guest to power off (an EPOW event, as a power button).\n";
 }
 
 static int parse_mem(const char *arg, uint64_t *out)

@@ -14,6 +14,7 @@
 #include "lkvm/fdt.h"
 #include "lkvm/pseries.h"
 #include "lkvm/rtas.h"
+#include "lkvm/rtas-events.h"
 #include "lkvm/util.h"
 
 #include "fdt-internal.h"
@@ -189,10 +190,33 @@ static void fdt_rtas(struct fdt_writer *w, const struct pseries *p,
 	fdtw_end(w);
 }
 
-/* Event sources (hot-plug) get their children when they get interrupts. */
+/*
+ * /event-sources: one child per class of events the platform reports,
+ * whose "interrupts" is its XICS source and sense (0: edge). The node
+ * itself is where those interrupts resolve, as PAPR has it: an interrupt
+ * controller of two cells whose interrupt-ranges list the sources. Linux
+ * hands such a node to XICS, which takes any controller but a Cell one.
+ */
 static void fdt_event_sources(struct fdt_writer *w)
 {
+	uint32_t ranges[2 * RTAS_EVENT_NR_SOURCES], irq[2];
+	unsigned int i;
+
+	for (i = 0; i < RTAS_EVENT_NR_SOURCES; i++) {
+		ranges[2 * i] = rtas_event_sources[i].irq;
+		ranges[2 * i + 1] = 1;	/* one source from there */
+	}
 	fdtw_begin(w, "event-sources");
+	fdtw_empty(w, "interrupt-controller");
+	fdtw_u32(w, "#interrupt-cells", 2);
+	fdtw_cells(w, "interrupt-ranges", ranges, 2 * RTAS_EVENT_NR_SOURCES);
+	for (i = 0; i < RTAS_EVENT_NR_SOURCES; i++) {
+		irq[0] = rtas_event_sources[i].irq;
+		irq[1] = 0;
+		fdtw_begin(w, rtas_event_sources[i].node);
+		fdtw_cells(w, "interrupts", irq, 2);
+		fdtw_end(w);
+	}
 	fdtw_end(w);
 }
 

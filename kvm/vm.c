@@ -109,6 +109,43 @@ int kvm_vm__create_xics(struct kvm_vm *vm)
 	return 0;
 }
 
+/*
+ * Sources exist in KVM's XICS only once set: until then get-xive, the
+ * guest's test of whether a source is there, fails. A new one is masked
+ * (priority 0xff) and aimed at server 0 until the guest's set-xive and
+ * int-on; KVM checks that the server exists, so the vCPUs come first.
+ */
+int kvm_vm__xics_source(struct kvm_vm *vm, uint32_t irq, bool level)
+{
+	uint64_t val = (0xffULL << KVM_XICS_PRIORITY_SHIFT) | KVM_XICS_MASKED;
+	struct kvm_device_attr attr = {
+		.group = KVM_DEV_XICS_GRP_SOURCES,
+		.attr = irq,
+		.addr = (uintptr_t)&val,
+	};
+
+	if (level)
+		val |= KVM_XICS_LEVEL_SENSITIVE;
+	if (ioctl(vm->xics_fd, KVM_SET_DEVICE_ATTR, &attr) < 0)
+		return lkvm__fail(-errno, "cannot add interrupt source 0x%x to the in-kernel XICS: %s",
+				  irq, strerror(errno));
+	return 0;
+}
+
+/*
+ * An edge source takes the raise as one interrupt and ignores the lower;
+ * a level one stays asserted in between. Both XICS and XICS-on-XIVE.
+ */
+int kvm_vm__irq_line(struct kvm_vm *vm, uint32_t irq, bool level)
+{
+	struct kvm_irq_level line = { .irq = irq, .level = level };
+
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &line) < 0)
+		return lkvm__fail(-errno, "cannot %s interrupt 0x%x: %s",
+				  level ? "raise" : "lower", irq, strerror(errno));
+	return 0;
+}
+
 int kvm_vm__define_rtas_token(struct kvm_vm *vm, const char *name,
 			      uint32_t token)
 {

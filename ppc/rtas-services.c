@@ -12,6 +12,7 @@
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
 #include "lkvm/rtas.h"
+#include "lkvm/rtas-events.h"
 #include "lkvm/util.h"
 
 /* query-cpu-stopped-state answers */
@@ -220,36 +221,6 @@ static void rtas_stop_self(struct pseries *p, unsigned int cpu, uint32_t nargs,
 	rets[0] = RTAS_OUT_SUCCESS;
 }
 
-/* args: event mask, critical, log buffer, its length; nothing to report */
-static void rtas_event_scan(struct pseries *p, unsigned int cpu, uint32_t nargs,
-			    const uint32_t *args, uint32_t nret, uint32_t *rets)
-{
-	(void)p;
-	(void)cpu;
-	(void)args;
-	if (!rtas_counts(nargs, 4, nret, 1, rets))
-		return;
-	rets[0] = RTAS_OUT_NO_ERRORS_FOUND;
-}
-
-/*
- * args: vector, interrupt info, event mask, critical, buffer, length, and
- * optionally extended info (PAPR allows 6 or 7). No event is pending.
- */
-static void rtas_check_exception(struct pseries *p, unsigned int cpu,
-				 uint32_t nargs, const uint32_t *args,
-				 uint32_t nret, uint32_t *rets)
-{
-	(void)p;
-	(void)cpu;
-	(void)args;
-	if (nargs == 7)
-		nargs = 6;
-	if (!rtas_counts(nargs, 6, nret, 1, rets))
-		return;
-	rets[0] = RTAS_OUT_NO_ERRORS_FOUND;
-}
-
 /*
  * args: the guest address of the panic message (Linux: "OS panic: ...",
  * NUL-terminated, in a 2 KiB buffer). The kernel calls this from its panic
@@ -304,8 +275,9 @@ struct rtas_service rtas_services[RTAS_MAX_SERVICES + 1] = {
 	{ "query-cpu-stopped-state",	0x2005, rtas_query_cpu_stopped_state },
 	{ "start-cpu",			0x2006, rtas_start_cpu },
 	{ "stop-self",			0x2007, rtas_stop_self },
-	{ "event-scan",			0x2008, rtas_event_scan },
-	{ "check-exception",		0x2009, rtas_check_exception },
+	/* event logs for the guest (ppc/rtas-events.c) */
+	{ "event-scan",			0x2008, rtas_events__event_scan },
+	{ "check-exception",		0x2009, rtas_events__check_exception },
 	{ "ibm,os-term",		0x200e, rtas_os_term },
 	/* the in-kernel XICS runs these once the core defines their tokens */
 	{ "ibm,set-xive",		0x200a, NULL },

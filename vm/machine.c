@@ -18,6 +18,7 @@
 #include "lkvm/machine.h"
 #include "lkvm/device.h"
 #include "lkvm/rtas.h"
+#include "lkvm/rtas-events.h"
 #include "lkvm/util.h"
 
 /* where secondary CPUs wait in the kernel until it releases them */
@@ -73,12 +74,25 @@ static int op_unmap_memory(void *ctx, unsigned int slot)
 	return kvm_vm__remove_memory(&m->vm, slot);
 }
 
+/* Edge sources: the raise is the interrupt, the lower keeps it an edge. */
+static int op_irq_pulse(void *ctx, uint32_t irq)
+{
+	struct machine *m = ctx;
+	int ret;
+
+	ret = kvm_vm__irq_line(&m->vm, irq, true);
+	if (!ret)
+		ret = kvm_vm__irq_line(&m->vm, irq, false);
+	return ret;
+}
+
 static const struct pseries_ops machine_ops = {
 	.configure_mmu = op_configure_mmu,
 	.start_cpu = op_start_cpu,
 	.request_exit = op_request_exit,
 	.map_memory = op_map_memory,
 	.unmap_memory = op_unmap_memory,
+	.irq_pulse = op_irq_pulse,
 };
 
 /* --- vCPU callbacks --- */
@@ -216,6 +230,12 @@ static int setup_cpus(struct machine *m, unsigned int nr)
 		m->vcpu[i].ctx = m;
 		m->vcpu[i].run_state = &m->run;
 		ret = kvm_vcpu__connect_xics(&m->vm, &m->vcpu[i], i);
+		if (ret)
+			return ret;
+	}
+	/* the event sources' interrupts (EPOW), once their server exists */
+	for (i = 0; i < RTAS_EVENT_NR_SOURCES; i++) {
+		ret = kvm_vm__xics_source(&m->vm, rtas_event_sources[i].irq, false);
 		if (ret)
 			return ret;
 	}

@@ -5,6 +5,7 @@
  * event loop and stopped; and its end, where every vNVDIMM is flushed.
  */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -23,6 +24,8 @@
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
+#include "vm-internal.h"
+
 static double now_ms(void)
 {
 	return lkvm__now_ns() / 1e6;
@@ -38,13 +41,25 @@ static void on_machine_exit(struct event_loop *l, int fd, uint32_t revents,
 	event_loop__stop(l, atomic_load(&s->m.p.exit_request));
 }
 
+/*
+ * SIGPWR, the power failing (init systems shut down on it), asks the
+ * guest to power off and leaves the rest to it; the others stop lkvm.
+ */
 static void on_signal(struct event_loop *l, int fd, uint32_t revents, void *ctx)
 {
 	struct signalfd_siginfo si;
 	struct vm *s = ctx;
+	ssize_t n;
 
 	(void)revents;
-	if (read(fd, &si, sizeof(si)) > 0)
+	n = read(fd, &si, sizeof(si));
+	if (n > 0 && si.ssi_signo == SIGPWR) {
+		if (vm__request_poweroff(s))
+			lkvm__warn("SIGPWR: cannot ask the guest to power off: %s",
+				   lkvm__last_error());
+		return;
+	}
+	if (n > 0)
 		s->signalled = si.ssi_signo;
 	event_loop__stop(l, PSERIES_USER_STOP);
 }
@@ -99,6 +114,8 @@ static int watch(struct vm *s, bool stdin_open)
 
 	s->stdin_stand_in = -1;
 	if (!ret)
+		ret = vm__watch_shutdown_timer(s);
+	if (!ret)
 		ret = event_loop__add(&s->loop, s->sig_fd, EPOLLIN, on_signal, s);
 	if (!ret && stdin_open)
 		ret = watch_stdin(s);
@@ -116,6 +133,7 @@ static enum pseries_exit serve(struct vm *s)
 	s->serving = true;
 	ret = event_loop__run(&s->loop);
 	s->serving = false;
+	vm__disarm_shutdown_timer(s);
 	event_loop__remove(&s->loop, s->m.exit_fd);
 	return ret < 0 ? PSERIES_FAILED : (enum pseries_exit)ret;
 }
@@ -210,6 +228,9 @@ void vm__close(struct vm *s, bool never_ran)
 	}
 	s->nr_nvdimms = 0;
 	event_loop__destroy(&s->loop);
+	if (s->shutdown_timer >= 0)
+		close(s->shutdown_timer);
+	s->shutdown_timer = -1;
 	if (s->stdin_stand_in >= 0)
 		close(s->stdin_stand_in);
 	s->stdin_stand_in = -1;
@@ -243,6 +264,7 @@ int vm__open(struct vm *s, const struct vm_params *params, int sig_fd,
 
 	s->params = params;
 	s->sig_fd = sig_fd;
+	s->shutdown_timer = -1;
 	ret = watch(s, stdin_open);
 	if (ret)
 		return ret;
@@ -257,47 +279,4 @@ int vm__open(struct vm *s, const struct vm_params *params, int sig_fd,
 	if (!ret)
 		ret = open_nvdimms(s, params);
 	return ret;
-}
-
-int vm__pause(struct vm *vm)
-{
-	if (!vm->serving)
-		return lkvm__fail(-ESHUTDOWN, "cannot pause: the guest is not running");
-	return machine__pause(&vm->m);
-}
-
-int vm__resume(struct vm *vm)
-{
-	if (!vm->serving)
-		return lkvm__fail(-ESHUTDOWN, "cannot resume: the guest is not running");
-	return machine__resume(&vm->m);
-}
-
-void vm__stop(struct vm *vm)
-{
-	/* the loop ends after this callback; vm__boot stops the machine */
-	event_loop__stop(&vm->loop, PSERIES_USER_STOP);
-}
-
-int vm__shutdown(struct vm *vm, unsigned int timeout_s)
-{
-	(void)vm;
-	(void)timeout_s;
-	/* needs the guest's EPOW interrupt, which lkvm does not raise yet */
-	return lkvm__fail(-EOPNOTSUPP,
-			  "an orderly shutdown is not available yet: vmm.shutdown stops the VM now");
-}
-
-enum vm_state vm__state(struct vm *vm)
-{
-	if (!vm->serving)
-		return VM_SHUTDOWN;
-	switch (run_state__phase(&vm->m.run)) {
-	case RUN_STATE_RUNNING:
-		return VM_RUNNING;
-	case RUN_STATE_PAUSED:
-		return VM_PAUSED;
-	default:
-		return VM_SHUTDOWN;
-	}
 }

@@ -36,6 +36,10 @@ int kvm_vm__add_memory(struct kvm_vm *vm, uint64_t gpa, uint64_t size,
 /* Unmap memory slot @slot; its number is free again. 0 or -errno. */
 int kvm_vm__remove_memory(struct kvm_vm *vm, unsigned int slot);
 int kvm_vm__create_xics(struct kvm_vm *vm);
+/* Add interrupt source @irq (masked; @level or edge) to the in-kernel XICS. */
+int kvm_vm__xics_source(struct kvm_vm *vm, uint32_t irq, bool level);
+/* Set XICS source @irq's input line: KVM_IRQ_LINE. 0 or -errno, message. */
+int kvm_vm__irq_line(struct kvm_vm *vm, uint32_t irq, bool level);
 int kvm_vm__define_rtas_token(struct kvm_vm *vm, const char *name,
 			      uint32_t token);
 /* Speculation characteristics for the guest; -errno if KVM cannot tell. */

@@ -10,6 +10,7 @@
 #include "lkvm/guest-mem.h"
 #include "lkvm/limits.h"
 #include "lkvm/memmap.h"
+#include "lkvm/rtas-events.h"
 
 struct device_registry;
 
@@ -31,6 +32,11 @@ struct pseries_ops {
 	int (*map_memory)(void *ctx, uint64_t gpa, uint64_t size, void *host,
 			  unsigned int *slot);
 	int (*unmap_memory)(void *ctx, unsigned int slot);
+	/*
+	 * Raise and lower XICS source @irq (an edge, so one interrupt): the
+	 * event sources' interrupts. Any thread, vCPUs included.
+	 */
+	int (*irq_pulse)(void *ctx, uint32_t irq);
 };
 
 enum pseries_exit {
@@ -137,6 +143,9 @@ struct pseries {
 	/* set-time-of-day moves the guest's clock by this many seconds */
 	_Atomic int64_t rtc_offset;
 
+	/* event logs waiting for check-exception (EPOW), with their lock */
+	struct rtas_event_queue events;
+
 	/* unknown hcalls and RTAS tokens: counted and, with --debug, reported
 	 * once per number (a guest must not be able to flood stderr) */
 	pthread_mutex_t report_lock;
@@ -147,7 +156,8 @@ struct pseries {
 	void *ops_ctx;
 };
 
-/* Zero @p and set its locks; the caller fills mem, map, cpus, ops. */
+/* Zero @p and set its locks (an empty event queue); the caller fills mem,
+ * map, cpus, ops. */
 void pseries__init(struct pseries *p);
 
 /*

@@ -29,8 +29,10 @@ struct vm {
 	int stdin_stand_in;	/* see watch_stdin(), or -1 */
 	int signalled;		/* the signal that stopped us, or 0 */
 	bool sandboxed;		/* the main thread's filter is on */
+	bool serving;		/* a boot's machine runs and is served */
+	/* vm__shutdown's deadline: when it fires, the guest is stopped */
+	int shutdown_timer;
 	char panic_msg[PSERIES_PANIC_MSG_MAX];	/* the last guest panic's */
-	bool serving;		/* a boot is being served: m is live */
 };
 
 /*
@@ -78,6 +80,16 @@ enum vm_state {
 };
 
 enum vm_state vm__state(struct vm *vm);
+
+/*
+ * Ask the running guest for an orderly power-off (an EPOW event, as a
+ * power button would send); the guest powers off when it is done, which
+ * ends the boot as any power-off does. From the main thread while it
+ * serves the machine (its event-loop callbacks); the vCPUs keep running.
+ * 0, or a negative errno with a message: -EAGAIN no guest runs,
+ * -ESHUTDOWN it is stopping already, or the event could not be raised.
+ */
+int vm__request_poweroff(struct vm *vm);
 
 /*
  * Close the devices (flushing every vNVDIMM); @never_ran: the guest never

@@ -17,6 +17,7 @@
 #include "lkvm/memmap.h"
 #include "lkvm/pseries.h"
 #include "lkvm/rtas.h"
+#include "lkvm/rtas-events.h"
 #include "lkvm/util.h"
 
 #define NR_CPUS		4
@@ -259,9 +260,36 @@ static void test_simple_props(void **state)
 	assert_true(phandle != 0 && phandle != (uint32_t)-1);
 	assert_int_equal(u32(vm->buf, "/", "interrupt-parent"), phandle);
 	expect_absent(vm->buf, VTY, "interrupts");	/* hvc polls */
-	node(vm->buf, "/event-sources");
 	/* the pmem container is there, and empty until devices come */
 	assert_true(fdt_first_subnode(vm->buf, node(vm->buf, PMEM)) < 0);
+}
+
+/*
+ * /event-sources resolves its children's interrupts itself (PAPR, as QEMU
+ * writes it): EPOW's edge interrupt, where the machine raises it.
+ */
+static void test_event_sources(void **state)
+{
+	struct vm *vm = *state;
+	const char *es = "/event-sources";
+	const struct want want[] = {
+		{ es, "interrupt-controller", .empty = true },
+		{ es, "#interrupt-cells", .cell = 2 },
+	};
+	const void *ranges = prop(vm->buf, es, "interrupt-ranges", 8);
+	const void *irq = prop(vm->buf, "/event-sources/epow-events", "interrupts", 8);
+	int child;
+
+	expect_props(vm->buf, want, ARRAY_SIZE(want));
+	assert_int_equal(be32_at(ranges, 0), RTAS_EVENT_IRQ_EPOW);
+	assert_int_equal(be32_at(ranges, 1), 1);
+	assert_int_equal(be32_at(irq, 0), RTAS_EVENT_IRQ_EPOW);
+	assert_int_equal(be32_at(irq, 1), 0);	/* edge */
+	/* no hot-plug source until hot-plug events exist: Linux's handler
+	 * would take any interrupt there for a hot-plug log */
+	child = fdt_first_subnode(vm->buf, node(vm->buf, es));
+	assert_true(child >= 0);
+	assert_true(fdt_next_subnode(vm->buf, child) < 0);
 }
 
 static void expect_cpu(const void *fdt, const char *path, uint32_t id)
@@ -447,6 +475,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_memory_chosen),
 		cmocka_unit_test(test_simple_props),
+		cmocka_unit_test(test_event_sources),
 		cmocka_unit_test(test_cpus),
 		cmocka_unit_test_setup_teardown(test_mmu_pid_bits_follow_ram, setup, teardown),
 		cmocka_unit_test(test_other_machines),

@@ -39,6 +39,9 @@ struct fake_core {
 	unsigned int cpu;
 	uint64_t pc, r3;
 	int start_ret;
+	int pulses;		/* interrupts pulsed, the last one's number */
+	uint32_t irq;
+	int pulse_ret;
 };
 
 static inline int fake_start_cpu(void *ctx, unsigned int cpu, uint64_t pc,
@@ -58,9 +61,19 @@ static inline void fake_request_exit(void *ctx)
 	((struct fake_core *)ctx)->exits++;
 }
 
+static inline int fake_irq_pulse(void *ctx, uint32_t irq)
+{
+	struct fake_core *c = ctx;
+
+	c->pulses++;
+	c->irq = irq;
+	return c->pulse_ret;
+}
+
 static const struct pseries_ops fake_ops = {
 	.start_cpu = fake_start_cpu,
 	.request_exit = fake_request_exit,
+	.irq_pulse = fake_irq_pulse,
 };
 
 struct fixture {

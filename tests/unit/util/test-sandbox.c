@@ -145,6 +145,14 @@ static int do_kvm_run(void)
 	return ioctl(fd_before, KVM_RUN, 0);
 }
 
+static int do_kvm_irq_line(void)
+{
+	struct kvm_irq_level line = { .irq = 0x1000, .level = 1 };
+
+	/* check-exception's pulse again; /dev/null only fails it */
+	return ioctl(fd_before, KVM_IRQ_LINE, &line);
+}
+
 static int do_tcgets(void)
 {
 	struct termios t;
@@ -217,6 +225,7 @@ static void test_vcpu_filter(void **state)
 	need_seccomp();
 	run_under(&kvm_vcpu_policy, do_sync_and_poll, ALLOWED, "fdatasync");
 	run_under(&kvm_vcpu_policy, do_kvm_run, ALLOWED, "KVM_RUN");
+	run_under(&kvm_vcpu_policy, do_kvm_irq_line, ALLOWED, "KVM_IRQ_LINE");
 	run_under(&kvm_vcpu_policy, do_thread_exit_work, ALLOWED, "munmap");
 	run_under(&kvm_vcpu_policy, do_openat, FORBIDDEN, "open");
 	run_under(&kvm_vcpu_policy, do_socket, FORBIDDEN, "socket");

@@ -211,6 +211,7 @@ int cmd_run(int argc, char **argv)
 	    api_server__open(&api, sock, &vm.loop, serve_api, &vm)) {
 		fprintf(stderr, "lkvm run: %s\n", lkvm__last_error());
 		vm__close(&vm, true);
+		vm__free(&vm);
 		return EXIT_SETUP;
 	}
 	kvm__install_kick_handler();
@@ -230,8 +231,11 @@ int cmd_run(int argc, char **argv)
 			break;
 	}
 	terminal_restore();
-	api_server__close(&api);
 	/* a first boot that failed in set-up leaves the host as it found it */
 	vm__close(&vm, ret && !booted && why == PSERIES_RUNNING);
+	/* only now, flushed: a client waiting for the socket to go may rely
+	 * on every vNVDIMM being durable */
+	api_server__close(&api);
+	vm__free(&vm);
 	return report_end(&vm, ret, why);
 }

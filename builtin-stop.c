@@ -8,13 +8,37 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "lkvm/api-client.h"
+#include "lkvm/api-server.h"
 #include "lkvm/builtin.h"
 #include "lkvm/util.h"
 
 #define STOP_DEFAULT_TIMEOUT	30
 #define STOP_MAX_TIMEOUT	3600
+
+/* After the VM's own deadline, how long its flush and exit may take. */
+#define STOP_GRACE_MS		15000
+
+/*
+ * Until nobody answers on the socket any more (lkvm removes it as it
+ * exits) or @ms have passed: true when the VM is gone.
+ */
+static bool wait_gone(const char *name, uint64_t ms)
+{
+	uint64_t deadline = lkvm__now_ns() / 1000000 + ms;
+	char sock[API_SOCKET_PATH_MAX];
+
+	if (api_client__socket(name, sock, sizeof(sock)))
+		return false;
+	while (api_socket__is_live(sock)) {
+		if (lkvm__now_ns() / 1000000 >= deadline)
+			return false;
+		usleep(50000);
+	}
+	return true;
+}
 
 static const char usage[] =
 	"usage: lkvm stop NAME [--force] [--timeout SECONDS]\n"
@@ -64,6 +88,11 @@ int cmd_stop(int argc, char **argv)
 	if (ret)
 		return ret;
 	api_answer__free(&ans);
-	printf("%s: %s\n", argv[optind], force ? "stopped" : "asked to power off");
+	/* the VM says yes at once; done is when it has flushed and gone */
+	if (!wait_gone(argv[optind], (force ? 0 : timeout * 1000) + STOP_GRACE_MS)) {
+		fprintf(stderr, "lkvm stop: %s: still running\n", argv[optind]);
+		return EXIT_REFUSED;
+	}
+	printf("%s: stopped\n", argv[optind]);
 	return 0;
 }

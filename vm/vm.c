@@ -227,6 +227,10 @@ void vm__close(struct vm *s, bool never_ran)
 			nvdimm__close(&s->nvdimm[i]);
 	}
 	s->nr_nvdimms = 0;
+}
+
+void vm__free(struct vm *s)
+{
 	event_loop__destroy(&s->loop);
 	if (s->shutdown_timer >= 0)
 		close(s->shutdown_timer);

@@ -97,4 +97,10 @@ int vm__request_poweroff(struct vm *vm);
  */
 void vm__close(struct vm *vm, bool never_ran);
 
+/*
+ * Then the rest: the event loop and what it watched. Whatever else
+ * watched the loop (the control socket) is closed before this.
+ */
+void vm__free(struct vm *vm);
+
 #endif

@@ -1,6 +1,6 @@
 # The control API through its commands: list, stat, pause, resume, stop;
 # one VM per name; the socket removed on exit, a stale one by list.
-# timeout: 400
+# timeout: 500
 . "${LKVM_SCENARIOS:-.}/lib.sh"
 
 export LKVM_RUN_DIR=/tmp/lkvm-run
@@ -55,6 +55,23 @@ check "lkvm exits 0" test $rc = 0
 check "the socket is gone" test ! -e $sock
 check "the VM is no longer listed" sh -c "! '$LKVM' list | grep -q ctl1"
 check "pausing a VM that is gone says so" sh -c "'$LKVM' pause ctl1; test \$? = 7"
+
+run_guest_bg ep.log epow --name ctl3
+wait_for ep.log '^GUEST-UP' $pid
+check "stop returns once the guest has powered off" "$LKVM" stop ctl3
+wait $pid
+check "... which it did its own way (lkvm exits 0)" test $? = 0
+check "... running its poweroff_cmd" contains ep.log '^GUEST-EPOW poweroff_cmd ran'
+
+run_guest_bg ig.log epow-ignore --name ctl4
+wait_for ig.log '^GUEST-UP' $pid
+start=$(date +%s)
+check "a guest that ignores it is stopped after --timeout" "$LKVM" stop --timeout 3 ctl4
+took=$(($(date +%s) - start))
+wait $pid
+check "... lkvm exits 0 ($took s)" test $? = 0
+check "... not before the timeout" test "$took" -ge 3
+check "... saying why" contains ig.log 'did not power off in time'
 
 run_guest_bg k.log sleep --name ctl2
 wait_for k.log '^GUEST-UP' $pid

@@ -28,7 +28,9 @@ static const char *const main_syscalls[] = {
 	"unlink", "unlinkat", "msync", "fdatasync", "fsync", "mremap", "uname",
 	"readlink", "sysinfo", "getcwd",
 	/* the control socket's clients: send is sendto on some architectures */
-	"accept4", "send", "sendto", "timerfd_settime", "lstat", NULL,
+	"accept4", "send", "sendto", "timerfd_settime", "lstat",
+	/* ... whose peer must be the socket's owner (SO_PEERCRED) */
+	"getsockopt", "geteuid", NULL,
 };
 
 /* the terminal (isatty, raw mode and back); every KVM ioctl is type 0xAE */

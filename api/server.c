@@ -240,6 +240,21 @@ static void client_start(struct api_server *s, int fd)
 	s->nr_clients++;
 }
 
+/*
+ * The socket is 0600 in a 0700 directory, so only its owner (and root)
+ * can connect; the peer's credentials say so once more, in case the mode
+ * or the directory was changed behind lkvm's back.
+ */
+static bool peer_allowed(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return false;
+	return cred.uid == geteuid() || cred.uid == 0;
+}
+
 static void on_listen(struct event_loop *l, int fd, uint32_t revents, void *ctx)
 {
 	struct api_server *s = ctx;
@@ -251,6 +266,10 @@ static void on_listen(struct event_loop *l, int fd, uint32_t revents, void *ctx)
 	/* a bounded batch: the rest are served on the next turn */
 	for (i = 0; i < 2 * API_MAX_CLIENTS; i++) {
 		cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (cfd >= 0 && !peer_allowed(cfd)) {
+			close(cfd);
+			continue;
+		}
 		if (cfd >= 0) {
 			client_start(s, cfd);
 			continue;

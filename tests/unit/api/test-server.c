@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "server-fixture.h"
@@ -226,6 +228,53 @@ static void test_big_reply(void **state)
 	client_free(&c);
 }
 
+static bool child_gone(struct fx *fx, void *arg)
+{
+	int *status = arg;
+
+	(void)fx;
+	return waitpid(-1, status, WNOHANG) > 0;
+}
+
+/*
+ * Another user who reaches the socket all the same (its mode and its
+ * directory opened behind lkvm's back) is closed on without an answer:
+ * the peer's credentials are checked too.
+ */
+static void test_stranger_refused(void **state)
+{
+	struct fx *fx = *state;
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char buf[64];
+	int status = -1, fd;
+	pid_t pid;
+
+	if (geteuid())
+		skip();	/* only root can be someone else */
+	fx_open(fx);
+	assert_int_equal(chmod(fx->scratch->dir, 0777), 0);
+	assert_int_equal(chmod(fx->path, 0666), 0);
+	strcpy(addr.sun_path, fx->path);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		alarm(5);
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(2);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)))
+			_exit(3);
+		send(fd, GET_INFO, strlen(GET_INFO), MSG_NOSIGNAL);
+		/* closed with nothing said: 0 bytes (or a reset) */
+		_exit(read(fd, buf, sizeof(buf)) > 0 ? 1 : 0);
+	}
+	assert_true(serve_until(fx, child_gone, &status, 5000));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(fx->calls, 0);
+	chmod(fx->scratch->dir, 0700);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +290,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_client_gone_mid_reply, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_big_reply, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_stranger_refused, fx_setup,
+						fx_teardown),
 	};
 
 	return cmocka_run_group_tests_name("api server", tests, NULL, NULL);

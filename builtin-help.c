@@ -24,7 +24,7 @@ int cmd_help(int argc, char **argv)
 	       "  probe     tell whether this host can run lkvm guests\n"
 	       "  nvdimm    nvdimm format: pre-write a vNVDIMM's namespace labels\n"
 	       "            (lkvm nvdimm format --help)\n"
-	       "  list      the running VMs: pid, name, state\n"
+	       "  list      the running VMs: pid, name, state, size (--json too)\n"
 	       "  stat      NAME: a running VM's counters\n"
 	       "  pause     NAME: stop every vCPU of a running VM\n"
 	       "  resume    NAME: run them again\n"

@@ -23,7 +23,10 @@ check "the socket is there, for its owner only" \
 
 "$LKVM" list > list.log 2>&1
 cat list.log
-check "list shows the VM, its pid and state" grep -Eq "^$pid +ctl1 +Running$" list.log
+check "list shows the VM, its pid, state, vCPUs and memory" grep -Eq "^$pid +ctl1 +Running +1 +512M +0$" list.log
+"$LKVM" list --json > list.json 2>&1
+cat list.json
+check "list --json too" grep -q "\"name\":\"ctl1\",.*\"pid\":$pid,.*\"state\":\"Running\"" list.json
 
 "$LKVM" stat ctl1 > s1.log 2>&1
 sleep 1
@@ -39,7 +42,7 @@ sleep 2
 after=$(last_tick ctl.log)
 check "no tick while paused ($before, then $after)" test "$before" = "$after"
 "$LKVM" list > list2.log 2>&1
-check "list says Paused" grep -Eq "^$pid +ctl1 +Paused$" list2.log
+check "list says Paused" grep -Eq "^$pid +ctl1 +Paused " list2.log
 check "a second pause is refused" sh -c "! '$LKVM' pause ctl1"
 check "resume answers" "$LKVM" resume ctl1
 check "the guest ticks again" wait_for ctl.log "^TICK $((before + 3))$" $pid

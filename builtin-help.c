@@ -29,6 +29,7 @@ int cmd_help(int argc, char **argv)
 	       "  pause     NAME: stop every vCPU of a running VM\n"
 	       "  resume    NAME: run them again\n"
 	       "  stop      NAME [--force]: power the VM off (orderly, or now)\n"
+	       "  api       NAME GET|PUT PATH [JSON]: one control API request\n"
 	       "  version   print lkvm's version\n"
 	       "  help      this text\n");
 	return 0;

@@ -16,6 +16,7 @@ static const struct {
 	{ "pause", cmd_pause },
 	{ "resume", cmd_resume },
 	{ "stop", cmd_stop },
+	{ "api", cmd_api },
 	{ "version", cmd_version },
 	{ "--version", cmd_version },
 	{ "help", cmd_help },

@@ -206,3 +206,60 @@ const char *api_answer__error(const struct api_answer *ans, char *buf,
 	json_object_put(root);
 	return text;
 }
+
+/* Copy what @from has (once it is readable) to @to: bytes moved, 0 at EOF. */
+static ssize_t pass_on(int from, int to, char *buf, size_t len)
+{
+	ssize_t n = read(from, buf, len), done = 0, w;
+
+	while (n > 0 && done < n) {
+		w = write(to, buf + done, (size_t)(n - done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		done += w;
+	}
+	return n;
+}
+
+int api_client__raw(const char *sock, int in_fd, int out_fd)
+{
+	struct pollfd p[2];
+	size_t sent = 0, got = 0;
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	fd = connect_to(sock);
+	if (fd < 0)
+		return fd;
+	p[0] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	/* until the server closes: it may answer before the input ends */
+	while (got < API_RAW_MAX) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents) {
+			n = pass_on(fd, out_fd, buf, sizeof(buf));
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		if (p[0].revents) {
+			n = pass_on(in_fd, fd, buf, sizeof(buf));
+			if (n > 0)
+				sent += (size_t)n;
+			/* the end of the input, or all we send: say so, read on */
+			if (n <= 0 || sent >= API_RAW_MAX) {
+				shutdown(fd, SHUT_WR);
+				p[0].fd = -1;
+			}
+		}
+	}
+	close(fd);
+	return 0;
+}

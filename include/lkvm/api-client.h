@@ -35,6 +35,15 @@ int api_client__call(const char *sock, const char *method, const char *path,
 		     const char *body, struct api_answer *ans);
 void api_answer__free(struct api_answer *ans);
 
+/*
+ * The bytes of @in_fd, as they come, to the socket at @sock, then
+ * whatever the server answers to @out_fd until it closes: any request at
+ * all, well-formed or not (for tests and debugging). Bounded: at most
+ * API_RAW_MAX bytes each way. 0 or a negative errno with a message.
+ */
+#define API_RAW_MAX	(4 << 20)
+int api_client__raw(const char *sock, int in_fd, int out_fd);
+
 /* The message of an error answer's {"error": {"message": ...}}, or NULL. */
 const char *api_answer__error(const struct api_answer *ans, char *buf,
 			      size_t len);

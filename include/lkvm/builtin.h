@@ -13,6 +13,7 @@ int cmd_stat(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
+int cmd_api(int argc, char **argv);
 
 /* Exit codes shared by the commands. */
 enum {

@@ -102,17 +102,17 @@ static void vcpu_counters(struct vm *vm, unsigned int i, struct api_counter_set 
 {
 	const struct kvm_vcpu_stats *st = &vm->m.vcpu[i].stats;
 	const struct pseries_hcall_stats *hc = &vm->m.p.cpu[i].hcalls;
-	unsigned int k, n = hc->n;
 	char name[API_COUNTER_NAME_MAX];
+	unsigned int k;
+	uint64_t nr;
 
 	snprintf(set->id, sizeof(set->id), "vcpu%u", i);
 	add(set, "runs", st->runs);
 	add(set, "exits_hcall", st->hcall_exits);
 	add(set, "exits_interrupt", st->intr_exits);
 	add(set, "kicks", st->kicks);
-	for (k = 0; k < n && k < PSERIES_HCALL_KINDS; k++) {
-		snprintf(name, sizeof(name), "hcall_0x%llx",
-			 (unsigned long long)hc->kind[k].nr);
+	for (k = 0; k < PSERIES_HCALL_KINDS && (nr = hc->kind[k].nr); k++) {
+		snprintf(name, sizeof(name), "hcall_0x%llx", (unsigned long long)nr);
 		add(set, name, hc->kind[k].count);
 	}
 	if (hc->other)

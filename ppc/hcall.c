@@ -80,27 +80,28 @@ static void hcall_unknown(struct pseries *p, unsigned int cpu, uint64_t nr)
 		lkvm__warn("unhandled hcall 0x%" PRIx64 " (vCPU %u)", nr, cpu);
 }
 
-/* Count @nr for vCPU @cpu; only that vCPU's thread ever gets here for it. */
+/* Count @nr (a served number, never 0) for vCPU @cpu. */
 static void hcall_count(struct pseries *p, unsigned int cpu, uint64_t nr)
 {
 	struct pseries_hcall_stats *st;
-	unsigned int i, n;
+	uint64_t have;
+	unsigned int i;
 
 	if (cpu >= LKVM_MAX_CPUS)
 		return;
 	st = &p->cpu[cpu].hcalls;
-	n = atomic_load_explicit(&st->n, memory_order_relaxed);
-	for (i = 0; i < n; i++)
-		if (st->kind[i].nr == nr)
-			break;
-	if (i == n && n < PSERIES_HCALL_KINDS) {
-		st->kind[n].nr = nr;
-		atomic_store_explicit(&st->n, n + 1, memory_order_release);
+	for (i = 0; i < PSERIES_HCALL_KINDS; i++) {
+		have = atomic_load_explicit(&st->kind[i].nr, memory_order_acquire);
+		/* a free entry: claim it, unless someone else just did */
+		if (!have && atomic_compare_exchange_strong(&st->kind[i].nr, &have, nr))
+			have = nr;
+		if (have == nr) {
+			atomic_fetch_add_explicit(&st->kind[i].count, 1,
+						  memory_order_relaxed);
+			return;
+		}
 	}
-	if (i < PSERIES_HCALL_KINDS)
-		atomic_fetch_add_explicit(&st->kind[i].count, 1, memory_order_relaxed);
-	else
-		atomic_fetch_add_explicit(&st->other, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&st->other, 1, memory_order_relaxed);
 }
 
 long hcall__dispatch(struct pseries *p, unsigned int cpu, uint64_t nr,

@@ -64,16 +64,15 @@ struct pseries_reported {
 
 /*
  * How often a vCPU made each hcall: the first PSERIES_HCALL_KINDS distinct
- * numbers get a counter each, the rest share "other". Written by the
- * vCPU's own thread only (one writer: an entry is filled before n counts
- * it), read by anyone.
+ * numbers get a counter each (an entry is claimed by setting its number,
+ * which no served hcall has as 0), the rest share "other". Each vCPU
+ * counts its own, but nothing breaks if two threads count for one vCPU.
  */
 #define PSERIES_HCALL_KINDS	24
 
 struct pseries_hcall_stats {
-	_Atomic unsigned int n;
 	struct {
-		uint64_t nr;
+		_Atomic uint64_t nr;	/* 0: free */
 		_Atomic uint64_t count;
 	} kind[PSERIES_HCALL_KINDS];
 	_Atomic uint64_t other;

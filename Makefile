@@ -214,6 +214,11 @@ $(TOBJ)/bench/vmmtime: bench/vmmtime.c | $(SYSROOT_DEP)
 	@echo "  CC      $@"
 	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -o $@ $<
 
+$(TOBJ)/bench/apibench: bench/apibench.c | $(SYSROOT_DEP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -o $@ $<
+
 $(TOBJ)/bench/kvmwatch.so: bench/kvmwatch.c | $(SYSROOT_DEP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
@@ -221,7 +226,8 @@ $(TOBJ)/bench/kvmwatch.so: bench/kvmwatch.c | $(SYSROOT_DEP)
 
 # the images plus host-bench.cpio (QEMU and the measuring tools beside
 # lkvm), for the benchmarks and power-cut's QEMU comparison
-bench-images: lkvm $(TOBJ)/bench/vmmtime $(TOBJ)/bench/kvmwatch.so
+bench-images: lkvm $(TOBJ)/bench/vmmtime $(TOBJ)/bench/kvmwatch.so \
+	      $(TOBJ)/bench/apibench
 	$(Q)tools/ensure-deps.sh system
 	$(Q)guest-images/build-images.sh --bench
 

@@ -5,6 +5,11 @@
  * much of a write as the socket takes), so a slow or broken client holds
  * no one else up; a client that takes too long is closed when its
  * deadline passes, on one timerfd armed for the earliest deadline.
+ *
+ * A request costs what its syscalls cost (in a nested, emulated host a
+ * syscall is dear): a client whose request has arrived by the time it is
+ * accepted, as it has from any client that sends at once, is read,
+ * answered and closed right there, never put on the loop or the timer.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,6 +30,11 @@
 #define READ_CHUNK		4096
 #define NS_PER_MS		1000000ULL
 
+/*
+ * Have the timer fire by the earliest deadline. A timer that fires early
+ * (its client is gone, or was given more time) finds no one late and is
+ * armed again then: so only an earlier deadline needs a syscall.
+ */
 static void arm_timer(struct api_server *s)
 {
 	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
@@ -36,11 +46,12 @@ static void arm_timer(struct api_server *s)
 			first = s->client[i].deadline_ns;
 	if (s->accept_paused && lkvm__now_ns() + ACCEPT_RETRY_MS * NS_PER_MS < first)
 		first = lkvm__now_ns() + ACCEPT_RETRY_MS * NS_PER_MS;
-	if (first != UINT64_MAX) {	/* else all zero: disarmed */
-		its.it_value.tv_sec = (time_t)(first / 1000000000ULL);
-		its.it_value.tv_nsec = (long)(first % 1000000000ULL);
-	}
-	timerfd_settime(s->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+	if (first == UINT64_MAX || (s->armed_ns && s->armed_ns <= first))
+		return;
+	its.it_value.tv_sec = (time_t)(first / 1000000000ULL);
+	its.it_value.tv_nsec = (long)(first % 1000000000ULL);
+	if (!timerfd_settime(s->timer_fd, TFD_TIMER_ABSTIME, &its, NULL))
+		s->armed_ns = first;
 }
 
 static void pause_accept(struct api_server *s, bool paused)
@@ -51,10 +62,31 @@ static void pause_accept(struct api_server *s, bool paused)
 	event_loop__modify(s->loop, s->fd, paused ? 0 : EPOLLIN);
 }
 
+static void on_client(struct event_loop *l, int fd, uint32_t revents, void *ctx);
+
+/* Watch @c for @events on the loop: added the first time, changed after. */
+static int client_watch(struct api_client *c, uint32_t events)
+{
+	struct event_loop *l = c->server->loop;
+	int ret;
+
+	if (c->watched == events)
+		return 0;
+	if (c->watched)
+		ret = event_loop__modify(l, c->fd, events);
+	else
+		ret = event_loop__add(l, c->fd, events, on_client, c);
+	if (!ret)
+		c->watched = events;
+	return ret;
+}
+
 /* Forget @c: the fd is closed, nothing of it is left. */
 static void client_drop(struct api_client *c)
 {
-	event_loop__remove(c->server->loop, c->fd);
+	if (c->watched)
+		event_loop__remove(c->server->loop, c->fd);
+	c->watched = 0;
 	close(c->fd);
 	http_conn__free(&c->conn);
 	free(c->out);
@@ -93,7 +125,10 @@ static void send_error_once(int fd, int status, const char *message)
 	free(reply.body);
 }
 
-/* Send what the socket takes; close @c when all is sent or it fails. */
+/*
+ * Send what the socket takes; close @c when all is sent or it fails. What
+ * the socket does not take at once waits for EPOLLOUT.
+ */
 static void client_send(struct api_client *c)
 {
 	ssize_t n;
@@ -104,8 +139,12 @@ static void client_send(struct api_client *c)
 			 MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (client_watch(c, EPOLLOUT))
+				break;
+			arm_timer(c->server);
 			return;		/* EPOLLOUT calls again */
+		}
 		if (n <= 0)
 			break;
 		c->out_sent += (size_t)n;
@@ -134,8 +173,6 @@ static void client_answer(struct api_client *c, struct http_reply *reply)
 	c->out_sent = 0;
 	/* the reply gets its own time: the handler may have taken some */
 	c->deadline_ns = lkvm__now_ns() + s->timeout_ms * NS_PER_MS;
-	arm_timer(s);
-	event_loop__modify(s->loop, c->fd, EPOLLOUT);
 	client_send(c);
 }
 
@@ -230,14 +267,19 @@ static void client_start(struct api_server *s, int fd)
 	c->received = 0;
 	c->out = NULL;
 	c->out_len = c->out_sent = 0;
+	c->watched = 0;
 	http_conn__init(&c->conn);
-	if (event_loop__add(s->loop, fd, EPOLLIN, on_client, c)) {
+	s->nr_clients++;
+	/* most clients have sent their request by now: serve it at once */
+	client_read(c);
+	if (c->fd < 0 || c->watched)
+		return;		/* answered, or waiting to send the rest */
+	if (client_watch(c, EPOLLIN)) {
 		send_error_once(fd, 503, "the event loop is full");
-		close(fd);
-		c->fd = -1;
+		client_close(c);
 		return;
 	}
-	s->nr_clients++;
+	arm_timer(s);
 }
 
 /*
@@ -245,45 +287,46 @@ static void client_start(struct api_server *s, int fd)
  * can connect; the peer's credentials say so once more, in case the mode
  * or the directory was changed behind lkvm's back.
  */
-static bool peer_allowed(int fd)
+static bool peer_allowed(const struct api_server *s, int fd)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
 		return false;
-	return cred.uid == geteuid() || cred.uid == 0;
+	return cred.uid == s->owner || cred.uid == 0;
 }
 
+/*
+ * One connection per turn: the socket stays readable while more wait, so
+ * the loop calls again, after the other clients' turns, and the common
+ * case of one waiting client costs no accept that finds none.
+ */
 static void on_listen(struct event_loop *l, int fd, uint32_t revents, void *ctx)
 {
 	struct api_server *s = ctx;
-	unsigned int i;
 	int cfd;
 
 	(void)l;
 	(void)revents;
-	/* a bounded batch: the rest are served on the next turn */
-	for (i = 0; i < 2 * API_MAX_CLIENTS; i++) {
-		cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (cfd >= 0 && !peer_allowed(cfd)) {
-			close(cfd);
-			continue;
-		}
-		if (cfd >= 0) {
-			client_start(s, cfd);
-			continue;
-		}
-		if (errno == EINTR || errno == ECONNABORTED)
-			continue;
-		/*
-		 * Out of fds or memory: the socket stays readable, so stop
-		 * watching it for a while instead of spinning on it.
-		 */
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			pause_accept(s, true);
-		break;
+	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (cfd >= 0 && !peer_allowed(s, cfd)) {
+		close(cfd);
+		return;
 	}
+	if (cfd >= 0) {
+		client_start(s, cfd);
+		return;
+	}
+	/* none left, or that one gone: the loop calls again if more wait */
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
+	    errno == ECONNABORTED)
+		return;
+	/*
+	 * Out of fds or memory: the socket stays readable, so stop watching
+	 * it for a while instead of spinning on it.
+	 */
+	pause_accept(s, true);
 	arm_timer(s);
 }
 
@@ -299,6 +342,7 @@ static void on_timer(struct event_loop *l, int fd, uint32_t revents, void *ctx)
 	if (read(fd, &expirations, sizeof(expirations)) < 0) {
 		/* EAGAIN: re-armed since it fired; the deadlines decide */
 	}
+	s->armed_ns = 0;
 	for (i = 0; i < API_MAX_CLIENTS; i++) {
 		c = &s->client[i];
 		if (c->fd < 0 || c->deadline_ns > now)
@@ -348,6 +392,7 @@ int api_server__open(struct api_server *s, const char *path,
 	s->handle = handle;
 	s->ctx = ctx;
 	s->timeout_ms = API_CLIENT_TIMEOUT_MS;
+	s->owner = geteuid();
 	s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (s->timer_fd < 0) {
 		ret = lkvm__fail(-errno, "timerfd: %s", strerror(errno));

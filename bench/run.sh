@@ -11,7 +11,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$top/build/bench"
 status=0
-for b in ${BENCHMARKS:-boot pmem rootfs}; do
+for b in ${BENCHMARKS:-boot pmem rootfs api}; do
 	log=$top/build/bench/$b.log
 	src=$top/bench/host/bench-$b.sh
 	echo "== bench $b (log: build/bench/$b.log)"

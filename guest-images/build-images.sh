@@ -164,7 +164,7 @@ if [ $bench = 1 ]; then
 	install_elf "$qemu" "$qemu/usr/bin/qemu-system-ppc64" "$h"
 	mkdir -p "$h/usr/share/qemu"
 	cp "$qemu/usr/share/qemu/vof.bin" "$qemu/usr/share/qemu/slof.bin" "$h/usr/share/qemu/"
-	cp "$top/build/target/bench/vmmtime" "$h/usr/bin/"
+	cp "$top/build/target/bench/vmmtime" "$top/build/target/bench/apibench" "$h/usr/bin/"
 	mkdir -p "$h/usr/lib/lkvm-bench"
 	cp "$top/build/target/bench/kvmwatch.so" "$h/usr/lib/lkvm-bench/"
 	cp -L "$userland/usr/bin/fio" "$h/usr/bin/fio"

@@ -57,12 +57,15 @@ struct api_client {
 	struct http_conn conn;
 	char *out;		/* the reply's bytes, once there is a reply */
 	size_t out_len, out_sent;
+	uint32_t watched;	/* its events on the loop; 0: not on it */
 };
 
 struct api_server {
 	bool open;		/* false: zeroed, failed to open, or closed */
 	int fd;			/* listening, or -1 */
-	int timer_fd;		/* armed for the earliest deadline */
+	int timer_fd;		/* armed for the earliest deadline, or before */
+	uint64_t armed_ns;	/* when it fires; 0: not armed */
+	unsigned int owner;	/* our effective uid: who may connect */
 	struct event_loop *loop;
 	api_handler_fn handle;
 	void *ctx;

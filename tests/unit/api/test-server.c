@@ -228,6 +228,58 @@ static void test_big_reply(void **state)
 	client_free(&c);
 }
 
+/*
+ * A request that is there when the server accepts is answered at once: the
+ * client is never put on the loop, so the timer is never needed.
+ */
+static void test_sent_request_served_at_accept(void **state)
+{
+	struct fx *fx = *state;
+	struct client c;
+
+	fx_open(fx);
+	client_open(fx, &c);
+	client_send(&c, GET_INFO);
+	assert_true(serve_until(fx, client_done, &c, 2000));
+	assert_int_equal(client_status(&c, NULL, 0), 200);
+	assert_int_equal(fx->server.nr_clients, 0);
+	assert_int_equal(fx->server.armed_ns, 0);
+	client_free(&c);
+}
+
+/*
+ * The timer is armed for the first deadline and left alone for later
+ * ones; a client with an earlier deadline than the one armed still gets
+ * its own, and is closed on time.
+ */
+static void test_earlier_deadline_rearms(void **state)
+{
+	struct fx *fx = *state;
+	struct client slow, silent;
+	unsigned int one = 1;
+	uint64_t armed, start;
+
+	fx_open(fx);
+	client_open(fx, &slow);
+	client_send(&slow, "GET /api/v1/vm.info HTTP/1.1\r\n");
+	assert_true(serve_until(fx, clients_are, &one, 2000));
+	armed = fx->server.armed_ns;
+	assert_true(armed > lkvm__now_ns());
+	client_send(&slow, "Host: x\r\n\r\n");
+	assert_true(serve_until(fx, client_done, &slow, 2000));
+	assert_int_equal(client_status(&slow, NULL, 0), 200);
+	assert_int_equal(fx->server.armed_ns, armed);	/* no syscall to disarm */
+	fx->server.timeout_ms = 100;
+	start = lkvm__now_ns();
+	client_open(fx, &silent);
+	assert_true(serve_until(fx, client_done, &silent, 3000));
+	assert_true(lkvm__now_ns() - start >= 100 * 1000000ULL);
+	assert_true(lkvm__now_ns() < armed);	/* before the first deadline */
+	assert_int_equal(client_status(&silent, NULL, 0), 408);
+	client_free(&slow);
+	client_free(&silent);
+}
+
 static bool child_gone(struct fx *fx, void *arg)
 {
 	int *status = arg;
@@ -292,6 +344,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_big_reply, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_stranger_refused, fx_setup,
 						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_sent_request_served_at_accept,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_earlier_deadline_rearms,
+						fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests_name("api server", tests, NULL, NULL);

@@ -179,6 +179,9 @@ int cmd_run(int argc, char **argv)
 	/* before any thread exists (vNVDIMM label flushers, vCPUs), so that
 	 * every thread inherits the mask and signals reach the signalfd */
 	mallopt(M_ARENA_MAX, 1);	/* one arena: per-thread ones take huge pages */
+	/* a fixed threshold: a big API reply's buffer goes back to the host
+	 * when freed, instead of raising glibc's threshold and staying */
+	mallopt(M_MMAP_THRESHOLD, 128 << 10);
 	/*
 	 * A reader of our output that goes away, or a file size limit, must
 	 * turn into a failed write (EPIPE, EFBIG), never into a death that

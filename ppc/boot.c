@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lkvm/boot.h"
+#include "lkvm/drc.h"
 #include "lkvm/loader.h"
 #include "lkvm/fdt.h"
 #include "lkvm/rtas.h"
@@ -38,6 +39,8 @@ int boot__place(struct pseries *p, const char *bootargs)
 	dst = guest_mem__ptr(&p->mem, p->map.fdt.start, p->map.fdt.size, true);
 	if (!dst)
 		return lkvm__fail(-EFAULT, "device tree area outside guest memory");
+	/* the devices in the tree are the guest's from the start */
+	drc__boot(p);
 	size = fdt__build(p, bootargs, rtas_services, dst, p->map.fdt.size);
 	return size;
 }

@@ -8,6 +8,7 @@ void pseries__init(struct pseries *p)
 	memset(p, 0, sizeof(*p));
 	pthread_mutex_init(&p->report_lock, NULL);
 	rtas_events__init(&p->events);
+	drc__init(&p->drcs);
 }
 
 bool pseries__first_report(struct pseries *p, struct pseries_reported *set,

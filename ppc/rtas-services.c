@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lkvm/drc.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
 #include "lkvm/rtas.h"
@@ -20,20 +21,6 @@
 #define QCSS_NOT_STOPPED	2
 
 #define NSEC_PER_SEC		1000000000U
-
-/*
- * Are the counts the service's? If not, say so in rets[0] when there is
- * one; a call without any status word gets nothing back at all.
- */
-static bool rtas_counts(uint32_t nargs, uint32_t want_args, uint32_t nret,
-			uint32_t want_ret, uint32_t *rets)
-{
-	if (nargs == want_args && nret == want_ret)
-		return true;
-	if (nret)
-		rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
-	return false;
-}
 
 /* Is @id a vCPU of this machine? The CPU ids in the device tree are indexes. */
 static bool rtas_cpu_valid(const struct pseries *p, uint32_t id)
@@ -60,7 +47,7 @@ static void rtas_get_time_of_day(struct pseries *p, unsigned int cpu,
 
 	(void)cpu;
 	(void)args;
-	if (!rtas_counts(nargs, 0, nret, 8, rets))
+	if (!rtas__counts(nargs, 0, nret, 8, rets))
 		return;
 	/* the guest's clock: the host's UTC clock moved by set-time-of-day */
 	t = (time_t)(host_now(&nsec) + atomic_load(&p->rtc_offset));
@@ -105,7 +92,7 @@ static void rtas_set_time_of_day(struct pseries *p, unsigned int cpu,
 	time_t t;
 
 	(void)cpu;
-	if (!rtas_counts(nargs, 7, nret, 1, rets))
+	if (!rtas__counts(nargs, 7, nret, 1, rets))
 		return;
 	/*
 	 * Everything timegm() would silently normalise is refused instead;
@@ -134,7 +121,7 @@ static void rtas_power_off(struct pseries *p, unsigned int cpu, uint32_t nargs,
 {
 	(void)cpu;
 	(void)args;
-	if (!rtas_counts(nargs, 2, nret, 1, rets))
+	if (!rtas__counts(nargs, 2, nret, 1, rets))
 		return;
 	rets[0] = RTAS_OUT_SUCCESS;
 	pseries__request_exit(p, PSERIES_POWEROFF);
@@ -146,7 +133,7 @@ static void rtas_system_reboot(struct pseries *p, unsigned int cpu,
 {
 	(void)cpu;
 	(void)args;
-	if (!rtas_counts(nargs, 0, nret, 1, rets))
+	if (!rtas__counts(nargs, 0, nret, 1, rets))
 		return;
 	rets[0] = RTAS_OUT_SUCCESS;
 	pseries__request_exit(p, PSERIES_REBOOT);
@@ -158,7 +145,7 @@ static void rtas_query_cpu_stopped_state(struct pseries *p, unsigned int cpu,
 					 uint32_t nret, uint32_t *rets)
 {
 	(void)cpu;
-	if (!rtas_counts(nargs, 1, nret, 2, rets))
+	if (!rtas__counts(nargs, 1, nret, 2, rets))
 		return;
 	if (!rtas_cpu_valid(p, args[0])) {
 		rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
@@ -177,7 +164,7 @@ static void rtas_start_cpu(struct pseries *p, unsigned int cpu, uint32_t nargs,
 	uint32_t id = args[0];
 
 	(void)cpu;
-	if (!rtas_counts(nargs, 3, nret, 1, rets))
+	if (!rtas__counts(nargs, 3, nret, 1, rets))
 		return;
 	if (!rtas_cpu_valid(p, id)) {
 		rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
@@ -210,7 +197,7 @@ static void rtas_stop_self(struct pseries *p, unsigned int cpu, uint32_t nargs,
 			   const uint32_t *args, uint32_t nret, uint32_t *rets)
 {
 	(void)args;
-	if (!rtas_counts(nargs, 0, nret, 1, rets))
+	if (!rtas__counts(nargs, 0, nret, 1, rets))
 		return;
 	if (cpu >= LKVM_MAX_CPUS) {
 		rets[0] = (uint32_t)RTAS_OUT_HW_ERROR;
@@ -238,7 +225,7 @@ static void rtas_os_term(struct pseries *p, unsigned int cpu, uint32_t nargs,
 	bool first;
 
 	(void)cpu;
-	if (!rtas_counts(nargs, 1, nret, 1, rets))
+	if (!rtas__counts(nargs, 1, nret, 1, rets))
 		return;
 	/* the longest readable prefix up to the copy's size */
 	for (len = sizeof(raw) - 1; len; len--) {
@@ -279,6 +266,10 @@ struct rtas_service rtas_services[RTAS_MAX_SERVICES + 1] = {
 	{ "event-scan",			0x2008, rtas_events__event_scan },
 	{ "check-exception",		0x2009, rtas_events__check_exception },
 	{ "ibm,os-term",		0x200e, rtas_os_term },
+	/* the PMEM connectors, for hot-plug (ppc/drc.c, ppc/drc-connector.c) */
+	{ "get-sensor-state",		0x200f, drc__get_sensor_state },
+	{ "set-indicator",		0x2010, drc__set_indicator },
+	{ "ibm,configure-connector",	0x2011, drc__configure_connector },
 	/* the in-kernel XICS runs these once the core defines their tokens */
 	{ "ibm,set-xive",		0x200a, NULL },
 	{ "ibm,get-xive",		0x200b, NULL },

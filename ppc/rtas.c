@@ -69,6 +69,16 @@ int rtas__register(const char *name, rtas_fn fn)
 	return (int)token;
 }
 
+bool rtas__counts(uint32_t nargs, uint32_t want_args, uint32_t nret,
+		  uint32_t want_ret, uint32_t *rets)
+{
+	if (nargs == want_args && nret == want_ret)
+		return true;
+	if (nret)
+		rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+	return false;
+}
+
 long rtas__call(struct pseries *p, unsigned int cpu, uint64_t args_gpa)
 {
 	uint32_t token, nargs, nret, i;

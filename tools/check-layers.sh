@@ -14,7 +14,7 @@ owner_of() {
 	util.h|guest-mem.h|loader.h|sandbox.h|bytes.h|uuid.h|limits.h|event-loop.h|device.h) echo util ;;
 	kvm.h|kvm-vm.h|kvm-caps.h|kvm-slots.h|run-state.h) echo kvm ;;
 	linux/kvm.h) echo uapi ;;	# the kernel's KVM ABI: numbers, no code
-	pseries.h|memmap.h|boot.h|hcall.h|rtas.h|rtas-events.h|papr.h) echo ppc ;;
+	pseries.h|memmap.h|boot.h|hcall.h|rtas.h|rtas-events.h|papr.h|drc.h) echo ppc ;;
 	fdt.h) echo fdt ;;
 	console.h|scm.h) echo devices ;;
 	nvdimm.h|pmem-lib.h) echo pmem ;;

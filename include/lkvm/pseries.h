@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lkvm/drc.h"
 #include "lkvm/guest-mem.h"
 #include "lkvm/limits.h"
 #include "lkvm/memmap.h"
@@ -145,6 +146,10 @@ struct pseries {
 	/* event logs waiting for check-exception (EPOW), with their lock */
 	struct rtas_event_queue events;
 
+	/* the PMEM connectors (hot-plug), with their lock; each boot starts
+	 * with the registry's devices configured (drc__boot) */
+	struct drc_table drcs;
+
 	/* unknown hcalls and RTAS tokens: counted and, with --debug, reported
 	 * once per number (a guest must not be able to flood stderr) */
 	pthread_mutex_t report_lock;
@@ -155,8 +160,8 @@ struct pseries {
 	void *ops_ctx;
 };
 
-/* Zero @p and set its locks (an empty event queue); the caller fills mem,
- * map, cpus, ops. */
+/* Zero @p and set its locks (an empty event queue, empty connectors); the
+ * caller fills mem, map, cpus, ops. */
 void pseries__init(struct pseries *p);
 
 /*

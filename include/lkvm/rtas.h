@@ -53,6 +53,13 @@ extern struct rtas_service rtas_services[RTAS_MAX_SERVICES + 1];
 int rtas__register(const char *name, rtas_fn fn);
 
 /*
+ * For a service: are the counts its own? If not, -3 in rets[0] when there
+ * is one; a call without any status word gets nothing back at all.
+ */
+bool rtas__counts(uint32_t nargs, uint32_t want_args, uint32_t nret,
+		  uint32_t want_ret, uint32_t *rets);
+
+/*
  * Decode, check and run the RTAS call whose buffer is at @args_gpa. Returns
  * H_SUCCESS, or H_PARAMETER when the buffer is not in guest memory or its
  * counts do not fit (nothing outside guest memory is ever touched).

@@ -68,7 +68,8 @@ ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined,float-cas
 TSAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=thread
 TSAN_TESTS := devices/test-scm-concurrency devices/test-scm devices/test-scm-flush \
               devices/test-console kvm/test-run-state util/test-device-registry \
-              util/test-warn ppc/test-events ppc/test-drc-threads
+              util/test-warn ppc/test-events ppc/test-events-hotplug \
+              ppc/test-drc-threads
 # libFuzzer targets (clang): tests/fuzz/fuzz-*.c against the pure code
 FOBJ := build/fuzzbin
 FUZZ_CC := clang

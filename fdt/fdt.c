@@ -191,10 +191,13 @@ static void fdt_rtas(struct fdt_writer *w, const struct pseries *p,
 }
 
 /*
- * /event-sources: one child per class of events the platform reports,
- * whose "interrupts" is its XICS source and sense (0: edge). The node
- * itself is where those interrupts resolve, as PAPR has it: an interrupt
- * controller of two cells whose interrupt-ranges list the sources. Linux
+ * /event-sources: one child per class of events the platform reports
+ * (epow-events, hot-plug-events), whose "interrupts" is its XICS source
+ * and sense (0: edge). Linux requests hot-plug-events' interrupt at boot
+ * and reads a hot-plug log at each one: ppc/rtas-events.c pulses it only
+ * with such a log queued. The node itself is where those interrupts
+ * resolve, as PAPR has it: an interrupt controller of two cells whose
+ * interrupt-ranges list the sources, one pair {first, count} each. Linux
  * hands such a node to XICS, which takes any controller but a Cell one.
  */
 static void fdt_event_sources(struct fdt_writer *w)

@@ -17,7 +17,14 @@
 #define SUMMARY_SEVERITY_EVENT		0x00200000u	/* not an error */
 #define SUMMARY_NOT_RECOVERED		0x00100000u
 #define SUMMARY_EXTENDED		0x00040000u	/* a v6 log follows */
+/* what every log lkvm sends has in common */
+#define SUMMARY_V6_EVENT		(SUMMARY_VERSION_6 | \
+					 SUMMARY_SEVERITY_EVENT | \
+					 SUMMARY_NOT_RECOVERED | \
+					 SUMMARY_EXTENDED)
+#define SUMMARY_INITIATOR_HOTPLUG	0x00006000u
 #define SUMMARY_TYPE_EPOW		0x40u
+#define SUMMARY_TYPE_HOTPLUG		0xe5u
 
 /* the v6 extended header */
 #define V6_HDR_LEN			16
@@ -33,6 +40,7 @@
 #define MAIN_A_LEN			48	/* "PH", the private header */
 #define MAIN_B_LEN			24	/* "UH", the user header */
 #define EPOW_LEN			20	/* "EP" */
+#define HOTPLUG_LEN			20	/* "HP" */
 
 /* where Main-A's fields sit in its data */
 #define MAIN_A_DATE			0	/* BCD YYYYMMDD */
@@ -47,7 +55,9 @@
 #define MAIN_B_SEVERITY			2
 #define MAIN_B_SUBTYPE			3
 #define SUBSYSTEM_ENVIRONMENT		0xa0	/* external environment */
+#define SUBSYSTEM_PLATFORM_FIRMWARE	0x80	/* QEMU's hot-plug logs */
 #define SEVERITY_INFORMATIONAL		0x00
+#define SUBTYPE_NONE			0x00
 #define SUBTYPE_NORMAL_SHUTDOWN		0xd0
 
 /* the EPOW section's: sensor value (action code), modifiers */
@@ -59,11 +69,25 @@
 #define EPOW_MODIFIER_NORMAL		1	/* Linux: orderly_poweroff() */
 #define EPOW_PARTITION_SPECIFIC		1	/* this partition, not the box */
 
+/*
+ * the hot-plug section's: what, what to do, how it is named, then the
+ * name. The name field has room for a count and an index (8 bytes), and
+ * Linux copies that much whatever the id type.
+ */
+#define HOTPLUG_VERSION			1
+#define HOTPLUG_TYPE			0
+#define HOTPLUG_ACTION			1
+#define HOTPLUG_ID_TYPE			2
+#define HOTPLUG_ID			4
+#define HOTPLUG_ID_DRC_INDEX		2
+
 /* How each class's log differs in the parts all logs share. */
 struct log_kind {
 	uint32_t summary;
 	uint8_t subsystem, severity, subtype;	/* Main-B */
-	uint16_t section_len;			/* the class's own section */
+	char id[2];				/* the class's own section */
+	uint8_t version;
+	uint16_t section_len;
 };
 
 static uint8_t bcd(unsigned int v)
@@ -106,9 +130,9 @@ static void main_a(uint8_t *p, time_t when, uint32_t plid)
 }
 
 /*
- * Everything but the class's own section, in a zeroed @buf: returns where
- * that section starts. The total length is known up front, as every
- * section has a fixed one.
+ * Everything but the data of the class's own section, in a zeroed @buf:
+ * returns where that data starts. The total length is known up front, as
+ * every section has a fixed one.
  */
 static uint8_t *log_head(uint8_t *buf, const struct log_kind *k, time_t when,
 			 uint32_t plid)
@@ -133,27 +157,59 @@ static uint8_t *log_head(uint8_t *buf, const struct log_kind *k, time_t when,
 	p[SECTION_HDR_LEN + MAIN_B_SUBSYSTEM] = k->subsystem;
 	p[SECTION_HDR_LEN + MAIN_B_SEVERITY] = k->severity;
 	p[SECTION_HDR_LEN + MAIN_B_SUBTYPE] = k->subtype;
-	return p + MAIN_B_LEN;
+	return section(p + MAIN_B_LEN, k->id, k->section_len, k->version);
+}
+
+/*
+ * A whole log of kind @k: its section's data starts with the @n bytes of
+ * @data, the rest stays 0. Returns the log's length.
+ */
+static size_t log_build(uint8_t *buf, const struct log_kind *k, time_t when,
+			uint32_t plid, const uint8_t *data, size_t n)
+{
+	memcpy(log_head(buf, k, when, plid), data, n);
+	return RTAS_EVENT_LOG_HDR_LEN + get_be32(buf + 4);
 }
 
 size_t rtas_event_log__epow(uint8_t buf[RTAS_EVENT_LOG_MAX], time_t when,
 			    uint32_t plid)
 {
 	static const struct log_kind epow = {
-		.summary = SUMMARY_VERSION_6 | SUMMARY_SEVERITY_EVENT |
-			   SUMMARY_NOT_RECOVERED | SUMMARY_EXTENDED |
-			   SUMMARY_TYPE_EPOW,
+		.summary = SUMMARY_V6_EVENT | SUMMARY_TYPE_EPOW,
 		.subsystem = SUBSYSTEM_ENVIRONMENT,
 		.severity = SEVERITY_INFORMATIONAL,
 		.subtype = SUBTYPE_NORMAL_SHUTDOWN,
+		.id = { 'E', 'P' }, .version = EPOW_VERSION,
 		.section_len = EPOW_LEN,
 	};
-	uint8_t *p = log_head(buf, &epow, when, plid);
+	/* the 8-byte reason code after them stays 0 */
+	static const uint8_t data[] = {
+		[EPOW_ACTION] = EPOW_ACTION_SYSTEM_SHUTDOWN,
+		[EPOW_MODIFIER] = EPOW_MODIFIER_NORMAL,
+		[EPOW_EXTENDED_MODIFIER] = EPOW_PARTITION_SPECIFIC,
+	};
 
-	p = section(p, "EP", EPOW_LEN, EPOW_VERSION);
-	p[EPOW_ACTION] = EPOW_ACTION_SYSTEM_SHUTDOWN;
-	p[EPOW_MODIFIER] = EPOW_MODIFIER_NORMAL;
-	p[EPOW_EXTENDED_MODIFIER] = EPOW_PARTITION_SPECIFIC;
-	/* the 8-byte reason code stays 0 */
-	return RTAS_EVENT_LOG_HDR_LEN + get_be32(buf + 4);
+	return log_build(buf, &epow, when, plid, data, sizeof(data));
+}
+
+size_t rtas_event_log__hotplug(uint8_t buf[RTAS_EVENT_LOG_MAX], time_t when,
+			       uint32_t plid, uint8_t type, uint8_t action,
+			       uint32_t drc_index)
+{
+	static const struct log_kind hotplug = {
+		.summary = SUMMARY_V6_EVENT | SUMMARY_INITIATOR_HOTPLUG |
+			   SUMMARY_TYPE_HOTPLUG,
+		.subsystem = SUBSYSTEM_PLATFORM_FIRMWARE,
+		.severity = SEVERITY_INFORMATIONAL, .subtype = SUBTYPE_NONE,
+		.id = { 'H', 'P' }, .version = HOTPLUG_VERSION,
+		.section_len = HOTPLUG_LEN,
+	};
+	uint8_t data[HOTPLUG_ID + 4] = {
+		[HOTPLUG_TYPE] = type,
+		[HOTPLUG_ACTION] = action,
+		[HOTPLUG_ID_TYPE] = HOTPLUG_ID_DRC_INDEX,
+	};
+
+	put_be32(data + HOTPLUG_ID, drc_index);
+	return log_build(buf, &hotplug, when, plid, data, sizeof(data));
 }

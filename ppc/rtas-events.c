@@ -7,7 +7,10 @@
  * (a pulse while the last is still being handled is remembered once), so
  * after each log handed over the interrupt of every class with logs left
  * is pulsed again, and event-scan, which Linux calls every 30 s, does the
- * same as a safety net.
+ * same as a safety net. A pulse that comes with no log to take is harmless
+ * for EPOW but not for hot-plug (see one_pulse): such a source is pulsed
+ * only with a log of its class queued and no pulse of it in flight, so
+ * that pulses never outnumber its logs and never coalesce.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -21,7 +24,17 @@
 #include "lkvm/util.h"
 
 const struct rtas_event_source rtas_event_sources[RTAS_EVENT_NR_SOURCES] = {
-	{ "epow-events", RTAS_EVENT_MASK_EPOW, RTAS_EVENT_IRQ_EPOW },
+	[RTAS_EVENT_SOURCE_EPOW] = {
+		.node = "epow-events",
+		.mask = RTAS_EVENT_MASK_EPOW,
+		.irq = RTAS_EVENT_IRQ_EPOW,
+	},
+	[RTAS_EVENT_SOURCE_HOTPLUG] = {
+		.node = "hot-plug-events",
+		.mask = RTAS_EVENT_MASK_HOTPLUG,
+		.irq = RTAS_EVENT_IRQ_HOTPLUG,
+		.one_pulse = true,
+	},
 };
 
 void rtas_events__init(struct rtas_event_queue *q)
@@ -93,40 +106,90 @@ static int pulse(struct pseries *p, uint32_t irq)
 }
 
 /*
+ * Whether source @i is to be pulsed now, for logs of its class waiting; a
+ * one_pulse source's pulse is in flight from here.
+ */
+static bool pulse_due_locked(struct rtas_event_queue *q, unsigned int i)
+{
+	const struct rtas_event_source *s = &rtas_event_sources[i];
+
+	if (!pending_locked(q, s->mask))
+		return false;
+	if (s->one_pulse) {
+		if (q->in_flight[i])
+			return false;
+		q->in_flight[i] = true;
+	}
+	return true;
+}
+
+/*
+ * Pulse source @i, which pulse_due_locked allowed. A pulse that failed is
+ * not in flight: event-scan may try again.
+ */
+static int pulse_source(struct pseries *p, unsigned int i)
+{
+	int ret = pulse(p, rtas_event_sources[i].irq);
+
+	if (ret && rtas_event_sources[i].one_pulse) {
+		pthread_mutex_lock(&p->events.lock);
+		p->events.in_flight[i] = false;
+		pthread_mutex_unlock(&p->events.lock);
+	}
+	return ret;
+}
+
+/*
  * On a vCPU thread: a pulse that fails cannot be reported to anyone who
  * could act, and the log stays queued for the next event-scan's pulse.
  */
 static void pulse_pending(struct pseries *p)
 {
-	bool waiting[RTAS_EVENT_NR_SOURCES];
+	bool due[RTAS_EVENT_NR_SOURCES];
 	unsigned int i;
 
 	pthread_mutex_lock(&p->events.lock);
 	for (i = 0; i < RTAS_EVENT_NR_SOURCES; i++)
-		waiting[i] = pending_locked(&p->events, rtas_event_sources[i].mask);
+		due[i] = pulse_due_locked(&p->events, i);
 	pthread_mutex_unlock(&p->events.lock);
 	/* the pulse is an ioctl: never under the lock */
 	for (i = 0; i < RTAS_EVENT_NR_SOURCES; i++)
-		if (waiting[i])
-			pulse(p, rtas_event_sources[i].irq);
+		if (due[i])
+			pulse_source(p, i);
+}
+
+/* Queue a new log of class @mask (a hot-plug one: @action, @drc_index). */
+static int push_new_locked(struct pseries *p, uint32_t mask, uint8_t action,
+			   uint32_t drc_index)
+{
+	struct rtas_event_queue *q = &p->events;
+	uint8_t log[RTAS_EVENT_LOG_MAX];
+	uint32_t plid = q->last_plid + 1;
+	/* dated on the guest's clock, as set-time-of-day moved it */
+	time_t now = time(NULL) + (time_t)atomic_load(&p->rtc_offset);
+	size_t len;
+	int ret;
+
+	if (mask == RTAS_EVENT_MASK_EPOW)
+		len = rtas_event_log__epow(log, now, plid);
+	else
+		len = rtas_event_log__hotplug(log, now, plid,
+					      RTAS_HOTPLUG_TYPE_PMEM, action,
+					      drc_index);
+	ret = push_locked(q, mask, log, len);
+	if (!ret)
+		q->last_plid = plid;
+	return ret;
 }
 
 int rtas_events__request_poweroff(struct pseries *p)
 {
 	struct rtas_event_queue *q = &p->events;
-	uint8_t log[RTAS_EVENT_LOG_MAX];
-	time_t now;
 	int ret = 0;
 
 	pthread_mutex_lock(&q->lock);
-	if (!pending_locked(q, RTAS_EVENT_MASK_EPOW)) {
-		/* dated on the guest's clock, as set-time-of-day moved it */
-		now = time(NULL) + (time_t)atomic_load(&p->rtc_offset);
-		ret = push_locked(q, RTAS_EVENT_MASK_EPOW, log,
-				  rtas_event_log__epow(log, now, q->last_plid + 1));
-		if (!ret)
-			q->last_plid++;
-	}
+	if (!pending_locked(q, RTAS_EVENT_MASK_EPOW))
+		ret = push_new_locked(p, RTAS_EVENT_MASK_EPOW, 0, 0);
 	pthread_mutex_unlock(&q->lock);
 	if (ret)
 		return lkvm__fail(ret, "cannot queue a power-off request: %d events wait for the guest",
@@ -134,10 +197,33 @@ int rtas_events__request_poweroff(struct pseries *p)
 	return pulse(p, RTAS_EVENT_IRQ_EPOW);
 }
 
+int rtas_events__request_hotplug(struct pseries *p, uint8_t action,
+				 uint32_t drc_index)
+{
+	struct rtas_event_queue *q = &p->events;
+	unsigned int src = RTAS_EVENT_SOURCE_HOTPLUG;
+	bool due;
+	int ret;
+
+	if (action != RTAS_HOTPLUG_ACTION_ADD &&
+	    action != RTAS_HOTPLUG_ACTION_REMOVE)
+		return lkvm__fail(-EINVAL, "unknown hot-plug action %u", action);
+	pthread_mutex_lock(&q->lock);
+	ret = push_new_locked(p, RTAS_EVENT_MASK_HOTPLUG, action, drc_index);
+	/* the log first: its interrupt must find it there */
+	due = !ret && pulse_due_locked(q, src);
+	pthread_mutex_unlock(&q->lock);
+	if (ret)
+		return lkvm__fail(ret, "cannot queue a hot-plug request for connector 0x%x: %d events wait for the guest",
+				  drc_index, RTAS_EVENT_QUEUE_MAX);
+	return due ? pulse_source(p, src) : 0;
+}
+
 /*
  * args: vector offset, interrupt information (the source's number), event
  * mask, critical, buffer, its length, and optionally extended information.
  * Only the mask picks the log: the interrupt it came by says no more.
+ * The call answers the pulse in flight of each class the mask names.
  * A buffer that cannot take even the header, or that is not writable guest
  * memory, is refused and the log stays queued; a shorter buffer than the
  * log gets the log cut to its length, and nothing is written beyond it.
@@ -163,6 +249,9 @@ void rtas_events__check_exception(struct pseries *p, unsigned int cpu,
 
 	rets[0] = RTAS_OUT_NO_ERRORS_FOUND;
 	pthread_mutex_lock(&q->lock);
+	for (i = 0; i < RTAS_EVENT_NR_SOURCES; i++)
+		if (rtas_event_sources[i].mask & mask)
+			q->in_flight[i] = false;
 	for (i = 0; i < q->nr && !(q->ev[i].mask & mask); i++)
 		;
 	if (i < q->nr) {

@@ -233,7 +233,7 @@ static int setup_cpus(struct machine *m, unsigned int nr)
 		if (ret)
 			return ret;
 	}
-	/* the event sources' interrupts (EPOW), once their server exists */
+	/* every event source's interrupt, once the vCPUs that serve it exist */
 	for (i = 0; i < RTAS_EVENT_NR_SOURCES; i++) {
 		ret = kvm_vm__xics_source(&m->vm, rtas_event_sources[i].irq, false);
 		if (ret)

@@ -266,30 +266,50 @@ static void test_simple_props(void **state)
 
 /*
  * /event-sources resolves its children's interrupts itself (PAPR, as QEMU
- * writes it): EPOW's edge interrupt, where the machine raises it.
+ * writes it): EPOW's and hot-plug's edge interrupts, where the machine
+ * raises them. Linux finds each child by its path, walks up from it to the
+ * first node with #interrupt-cells (no child names another parent), and
+ * reads its cell pair as XICS does: the source, then the sense (bit 0
+ * clear: edge).
  */
 static void test_event_sources(void **state)
 {
+	static const struct {
+		const char *name;
+		uint32_t irq;
+	} child[] = {
+		{ "epow-events", RTAS_EVENT_IRQ_EPOW },
+		{ "hot-plug-events", RTAS_EVENT_IRQ_HOTPLUG },
+	};
 	struct vm *vm = *state;
 	const char *es = "/event-sources";
 	const struct want want[] = {
 		{ es, "interrupt-controller", .empty = true },
 		{ es, "#interrupt-cells", .cell = 2 },
 	};
-	const void *ranges = prop(vm->buf, es, "interrupt-ranges", 8);
-	const void *irq = prop(vm->buf, "/event-sources/epow-events", "interrupts", 8);
-	int child;
+	const void *ranges = prop(vm->buf, es, "interrupt-ranges", 16);
+	const void *irq;
+	char path[64];
+	unsigned int i;
+	int off;
 
 	expect_props(vm->buf, want, ARRAY_SIZE(want));
-	assert_int_equal(be32_at(ranges, 0), RTAS_EVENT_IRQ_EPOW);
-	assert_int_equal(be32_at(ranges, 1), 1);
-	assert_int_equal(be32_at(irq, 0), RTAS_EVENT_IRQ_EPOW);
-	assert_int_equal(be32_at(irq, 1), 0);	/* edge */
-	/* no hot-plug source until hot-plug events exist: Linux's handler
-	 * would take any interrupt there for a hot-plug log */
-	child = fdt_first_subnode(vm->buf, node(vm->buf, es));
-	assert_true(child >= 0);
-	assert_true(fdt_next_subnode(vm->buf, child) < 0);
+	off = fdt_first_subnode(vm->buf, node(vm->buf, es));
+	for (i = 0; i < ARRAY_SIZE(child); i++) {
+		/* one {first source, count} pair each */
+		assert_int_equal(be32_at(ranges, 2 * i), child[i].irq);
+		assert_int_equal(be32_at(ranges, 2 * i + 1), 1);
+		assert_true(off >= 0);
+		assert_string_equal(fdt_get_name(vm->buf, off, NULL), child[i].name);
+		assert_null(fdt_getprop(vm->buf, off, "interrupt-parent", NULL));
+		assert_null(fdt_getprop(vm->buf, off, "#interrupt-cells", NULL));
+		snprintf(path, sizeof(path), "%s/%s", es, child[i].name);
+		irq = prop(vm->buf, path, "interrupts", 8);
+		assert_int_equal(be32_at(irq, 0), child[i].irq);
+		assert_int_equal(be32_at(irq, 1), 0);	/* edge */
+		off = fdt_next_subnode(vm->buf, off);
+	}
+	assert_true(off < 0);
 }
 
 static void expect_cpu(const void *fdt, const char *path, uint32_t id)

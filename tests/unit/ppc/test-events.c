@@ -3,44 +3,23 @@
  * Event logs for the guest (ppc/rtas-event-log.c, ppc/rtas-events.c): the
  * EPOW log byte by byte and as Linux walks it, the queue's bounds, and
  * check-exception / event-scan as the guest calls them through H_RTAS,
- * including from several vCPU threads at once (`make unit-tsan`).
+ * including from several vCPU threads at once (`make unit-tsan`). The
+ * hot-plug class: test-events-hotplug.c.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
-#include <time.h>
 
-#include "rtas-fixture.h"
-#include "lkvm/bytes.h"
-#include "lkvm/rtas-events.h"
+#include "events-fixture.h"
 
-#define LOG		0x10000ULL	/* the guest's log buffer */
-#define LOG_MAX		2048		/* Linux's rtas-error-log-max */
 #define EPOW_LEN	116
-#define PLID_AT		64		/* Main-A's platform log id */
-#define NO_ERRORS	1
-
-/* 2024-02-29 13:45:07 UTC, a leap day */
-#define WHEN		((time_t)1709214307)
 
 static const uint8_t epow_log[EPOW_LEN] = {
-	/* RTAS error log: v6, event, not recovered, extended, type EPOW */
-	0x06, 0x34, 0x00, 0x40, 0x00, 0x00, 0x00, 0x6c,
-	/* v6 header: valid, new, big-endian; PowerPC format 14; "IBM" */
-	0x86, 0x00, 0x8e, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 'I', 'B', 'M', 0,
-	/* Main-A "PH", 48 bytes: BCD date and time, creator 'H', 3 sections */
-	'P', 'H', 0x00, 0x30, 0, 0, 0, 0,
-	0x20, 0x24, 0x02, 0x29, 0x13, 0x45, 0x07, 0x00,
-	0, 0, 0, 0, 0, 0, 0, 0, 'H', 0, 0, 3, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x02, 0x03, 0x04, 0, 0, 0, 0,
-	/* Main-B "UH", 24 bytes: external environment, informational,
-	 * normal shutdown */
-	'U', 'H', 0x00, 0x18, 0, 0, 0, 0,
-	0xa0, 0x00, 0x00, 0xd0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	/* EPOW "EP", 20 bytes, version 2: system shutdown, normal,
-	 * this partition; reason code 0 */
-	'E', 'P', 0x00, 0x14, 0x02, 0x00, 0x00, 0x00,
+	/* type EPOW; Main-B: external environment, normal shutdown; "EP"
+	 * version 2 */
+	LOG_HEAD_AT_WHEN(0x34, 0x00, 0x40, 0xa0, 0xd0, 'E', 'P', 0x02),
+	/* system shutdown, normal, this partition; reason code 0 */
 	0x03, 0x01, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
@@ -50,38 +29,14 @@ static void test_epow_log_bytes(void **state)
 
 	(void)state;
 	memset(buf, 0xee, sizeof(buf));
-	assert_int_equal(rtas_event_log__epow(buf, WHEN, 0x01020304), EPOW_LEN);
-	assert_memory_equal(buf, epow_log, EPOW_LEN);
-	/* nothing beyond its length */
-	assert_int_equal(buf[EPOW_LEN], 0xee);
+	expect_log(buf, rtas_event_log__epow(buf, WHEN, 0x01020304), epow_log,
+		   EPOW_LEN);
 
 	/* BCD of the last second of a century's last year */
 	rtas_event_log__epow(buf, (time_t)946684799, 7);
 	assert_int_equal(get_be32(buf + 32), 0x19991231);
 	assert_int_equal(get_be32(buf + 36), 0x23595900);
 	assert_int_equal(get_be32(buf + PLID_AT), 7);
-}
-
-/*
- * The section the way Linux finds it (get_pseries_errorlog): format and
- * company checked, then from section to section by their lengths up to
- * the extended length. Each length must be whole: a 0 would loop forever.
- */
-static const uint8_t *find_section(const uint8_t *log, const char *id)
-{
-	const uint8_t *p = log + 24, *end = log + 8 + get_be32(log + 4);
-	const uint8_t *found = NULL;
-
-	assert_int_equal(log[10] & 0x0f, 14);
-	assert_int_equal(get_be32(log + 20), 0x49424d00);
-	while (p < end) {
-		assert_true(get_be16(p + 2) >= 8);
-		if (!found && p[0] == id[0] && p[1] == id[1])
-			found = p;
-		p += get_be16(p + 2);
-	}
-	assert_ptr_equal(p, end);
-	return found;
 }
 
 static void test_epow_log_as_linux_reads_it(void **state)
@@ -133,34 +88,6 @@ static void test_queue_bounds(void **state)
 	assert_int_equal(rtas_events__push(&q, RTAS_EVENT_MASK_HOTPLUG, log,
 					   RTAS_EVENT_LOG_MAX), 0);
 	assert_int_equal(rtas_events__pending(&q, ~0u), 1);
-}
-
-/* check-exception as Linux's EPOW handler calls it, status in rets[0] */
-static uint32_t check_exception(struct fixture *f, uint32_t mask, uint64_t buf,
-				uint32_t len)
-{
-	uint32_t args[6] = { 0x500, RTAS_EVENT_IRQ_EPOW, mask, 0, (uint32_t)buf, len };
-	uint32_t rets[1];
-
-	rtas(f, token("check-exception"), 6, args, 1, rets);
-	return rets[0];
-}
-
-/* the rtas_args at BUF and the log buffer's first @len bytes */
-static void assert_only_buffers_written(struct fixture *f, uint64_t len)
-{
-	uint64_t i;
-
-	for (i = 0; i < RAM_SIZE; i++)
-		if ((i < BUF || i >= BUF + 64) && (i < LOG || i >= LOG + len) &&
-		    f->ram[i] != FILL)
-			fail_msg("RAM byte 0x%llx written", (unsigned long long)i);
-	for (i = 0; i < RAM_SIZE; i++)
-		if (f->ram2[i] != FILL)
-			fail_msg("RAM2 byte 0x%llx written", (unsigned long long)i);
-	for (i = 0; i < RO_SIZE; i++)
-		if (f->ro[i] != FILL)
-			fail_msg("read-only byte 0x%llx written", (unsigned long long)i);
 }
 
 static void test_no_event(void **state)

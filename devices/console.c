@@ -216,11 +216,8 @@ static void rtas_display_character(struct pseries *p, unsigned int cpu,
 	uint8_t ch;
 
 	(void)cpu;
-	if (nargs != 1 || nret != 1) {
-		if (nret)
-			rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+	if (!rtas__counts(nargs, 1, nret, 1, rets))
 		return;
-	}
 	ch = (uint8_t)args[0];
 	/* RTAS names no terminal: the one vty lkvm has */
 	c = console_get(p, CONSOLE_VTY_REG);

@@ -27,13 +27,13 @@
  */
 static bool wait_gone(const char *name, uint64_t ms)
 {
-	uint64_t deadline = lkvm__now_ns() / 1000000 + ms;
+	uint64_t deadline = lkvm__now_ms() + ms;
 	char sock[API_SOCKET_PATH_MAX];
 
 	if (api_client__socket(name, sock, sizeof(sock)))
 		return false;
 	while (api_socket__is_live(sock)) {
-		if (lkvm__now_ns() / 1000000 >= deadline)
+		if (lkvm__now_ms() >= deadline)
 			return false;
 		usleep(50000);
 	}

@@ -61,7 +61,7 @@ static int connect_to(const char *sock)
 static int wait_for(int fd, short events, uint64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = events };
-	uint64_t now = lkvm__now_ns() / 1000000;
+	uint64_t now = lkvm__now_ms();
 	int n;
 
 	do {
@@ -69,7 +69,7 @@ static int wait_for(int fd, short events, uint64_t deadline)
 			return lkvm__fail(-ETIMEDOUT, "no answer from the VM in %d s",
 					  API_CALL_TIMEOUT_MS / 1000);
 		n = poll(&p, 1, (int)(deadline - now));
-		now = lkvm__now_ns() / 1000000;
+		now = lkvm__now_ms();
 	} while (n < 0 && errno == EINTR);
 	return n < 0 ? lkvm__fail(-errno, "poll: %s", strerror(errno)) : 0;
 }
@@ -154,7 +154,7 @@ static int parse_answer(const char *raw, size_t len, struct api_answer *ans)
 int api_client__call(const char *sock, const char *method, const char *path,
 		     const char *body, struct api_answer *ans)
 {
-	uint64_t deadline = lkvm__now_ns() / 1000000 + API_CALL_TIMEOUT_MS;
+	uint64_t deadline = lkvm__now_ms() + API_CALL_TIMEOUT_MS;
 	size_t body_len = body ? strlen(body) : 0, raw_len = 0;
 	char head[512], *raw = NULL;
 	int fd, n, ret;

@@ -53,6 +53,12 @@ int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* CLOCK_MONOTONIC in nanoseconds: the clock of every lkvm time stamp. */
 uint64_t lkvm__now_ns(void);
 
+/* The same clock in whole milliseconds, for deadlines. */
+static inline uint64_t lkvm__now_ms(void)
+{
+	return lkvm__now_ns() / 1000000;
+}
+
 /*
  * Read exactly @len bytes at offset @off of @fd into @dst, through short
  * reads and EINTR; false on an error or the end of the file.

@@ -77,12 +77,15 @@ static void fdt_root(struct fdt_writer *w)
 	fdtw_u32(w, "interrupt-parent", FDT_PHANDLE_XICS);
 }
 
+/* "/vdevice/" and a device's node name */
+#define STDOUT_PATH_MAX	(sizeof("/vdevice/") + DEVICE_NODE_NAME_MAX)
+
 /* The console /chosen points at: the first device that says it is one. */
 static int find_stdout(struct device *dev, void *ctx)
 {
 	if (!dev->is_stdout || dev->ops->bus != DEVICE_BUS_VDEVICE)
 		return 0;
-	snprintf(ctx, 64, "/vdevice/%s", dev->node_name);
+	snprintf(ctx, STDOUT_PATH_MAX, "/vdevice/%s", dev->node_name);
 	return 1;
 }
 
@@ -91,7 +94,7 @@ static void fdt_chosen(struct fdt_writer *w, const struct pseries *p,
 {
 	const struct memmap_range *initrd = &p->map.initrd;
 	uint8_t vec5[OV5_LEN] = { 0 };
-	char vty[64] = "";
+	char vty[STDOUT_PATH_MAX] = "";
 
 	/* the early hvc console starts only if stdout names a vty node */
 	device_registry__for_each(p->devices, NULL, find_stdout, vty);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The client side of the control API: one request per connection, as the
- * server wants it, the whole answer read until the server closes, every
- * wait bounded by one deadline.
+ * The client side of the control API: one request per connection. The
+ * server keeps connections for more, but a command makes one call, so
+ * its request says "Connection: close" and the whole answer is what
+ * comes until the server closes; every wait is bounded by one deadline.
  */
 #include <errno.h>
 #include <poll.h>
@@ -236,7 +237,11 @@ int api_client__raw(const char *sock, int in_fd, int out_fd)
 		return fd;
 	p[0] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
 	p[1] = (struct pollfd){ .fd = fd, .events = POLLIN };
-	/* until the server closes: it may answer before the input ends */
+	/*
+	 * Until the server closes: it may answer before the input ends, and
+	 * after requests that keep the connection it closes once the input
+	 * has ended (our half-close) or the connection has been idle too long.
+	 */
 	while (got < API_RAW_MAX) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)

@@ -28,9 +28,11 @@ static const char *reason_of(int status)
 	return strcmp(reason, UNKNOWN_STATUS) ? reason : NULL;
 }
 
-int http_reply__format(const struct http_reply *r, char **out, size_t *len)
+int http_reply__format(const struct http_reply *r, bool keep_alive, char **out,
+		       size_t *len)
 {
 	const char *reason = reason_of(r->status);
+	const char *conn = keep_alive ? "keep-alive" : "close";
 	char head[160];
 	int n;
 
@@ -46,12 +48,13 @@ int http_reply__format(const struct http_reply *r, char **out, size_t *len)
 				  r->body_len, HTTP_MAX_REPLY_BODY);
 	if (r->status == 204)
 		n = snprintf(head, sizeof(head),
-			     "HTTP/1.1 204 %s\r\nConnection: close\r\n\r\n", reason);
+			     "HTTP/1.1 204 %s\r\nConnection: %s\r\n\r\n", reason,
+			     conn);
 	else
 		n = snprintf(head, sizeof(head),
 			     "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
-			     "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-			     r->status, reason, r->body_len);
+			     "Content-Length: %zu\r\nConnection: %s\r\n\r\n",
+			     r->status, reason, r->body_len, conn);
 	*out = malloc((size_t)n + r->body_len);
 	if (!*out)
 		return lkvm__fail(-ENOMEM, "out of memory for a reply");

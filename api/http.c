@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The server's side of the control API's HTTP: one request per
- * connection, parsed with http-parser as its bytes arrive. A client is
- * untrusted, so each part is bounded before it is kept: the path by
- * HTTP_MAX_PATH, the headers (counted, never stored) by HTTP_MAX_HEADERS,
- * and the whole request by HTTP_MAX_REQUEST, which bounds the body, the
- * only thing allocated.
+ * The server's side of the control API's HTTP: the requests of one
+ * connection, one at a time, parsed with http-parser as their bytes
+ * arrive. A client is untrusted, so each part is bounded before it is
+ * kept: the path by HTTP_MAX_PATH, the headers (counted, never stored) by
+ * HTTP_MAX_HEADERS, and the whole request by HTTP_MAX_REQUEST, which
+ * bounds the body. Every request starts on a parser and bounds as new:
+ * nothing of one (a header count, a flag, a length) carries over to the
+ * next. Allocated: the body, and what a pipelining client sent after a
+ * request, kept until the server is ready for it.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -22,6 +25,7 @@ struct http_conn_state {
 	int result;		/* HTTP_CONN_MORE or _DONE; errors are conn's */
 	size_t taken;		/* bytes given to the parser before this feed */
 	const char *chunk;	/* the bytes of this feed */
+	bool begun;		/* the request line has begun */
 	size_t head_seen;	/* the end of the last piece of the head seen */
 	size_t path_len;
 	unsigned int nr_headers;
@@ -29,6 +33,8 @@ struct http_conn_state {
 	char *body;		/* Content-Length + 1 bytes, or NULL */
 	size_t body_size;	/* Content-Length */
 	size_t body_len;	/* received so far */
+	char *rest;		/* bytes after the request, not parsed yet */
+	size_t rest_len;
 };
 
 static struct http_conn_state *state_of(http_parser *p)
@@ -54,6 +60,12 @@ refuse(struct http_conn_state *s, int status, const char *fmt, ...)
 static void saw_head(struct http_conn_state *s, const char *at, size_t len)
 {
 	s->head_seen = s->taken + (size_t)(at - s->chunk) + len;
+}
+
+static int on_message_begin(http_parser *p)
+{
+	state_of(p)->begun = true;
+	return 0;
 }
 
 static int on_url(http_parser *p, const char *at, size_t len)
@@ -159,13 +171,19 @@ static int on_message_complete(http_parser *p)
 		req->body = "";
 	}
 	req->body_len = s->body_len;
+	/* a request for another protocol is answered, then the end */
+	req->keep_alive = http_should_keep_alive(p) && !p->upgrade;
 	s->result = HTTP_CONN_DONE;
-	/* one request per connection: whatever follows is not parsed */
+	/*
+	 * One request at a time: whatever follows waits for its answer.
+	 * Paused, the parser returns where this request ended.
+	 */
 	http_parser_pause(p, 1);
 	return 0;
 }
 
 static const http_parser_settings request_settings = {
+	.on_message_begin = on_message_begin,
 	.on_url = on_url,
 	.on_header_field = on_header_field,
 	.on_header_value = on_header_value,
@@ -179,17 +197,43 @@ void http_conn__init(struct http_conn *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static struct http_conn_state *state_new(struct http_conn *c)
+/* @s as new for the next request of @c: zeroed, a fresh parser */
+static void state_start(struct http_conn_state *s, struct http_conn *c)
 {
-	struct http_conn_state *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return NULL;
+	memset(s, 0, sizeof(*s));
 	http_parser_init(&s->parser, HTTP_REQUEST);
 	s->parser.data = s;
 	s->conn = c;
 	s->result = HTTP_CONN_MORE;
+}
+
+static struct http_conn_state *state_new(struct http_conn *c)
+{
+	struct http_conn_state *s = malloc(sizeof(*s));
+
+	if (s)
+		state_start(s, c);
 	return s;
+}
+
+/*
+ * The request is complete: keep the @len bytes after it, the start of the
+ * next one, if the connection goes on. Without the memory for them the
+ * connection ends after this answer ("Connection: close"), which tells
+ * the client that they were not read.
+ */
+static int keep_rest(struct http_conn_state *s, const char *rest, size_t len)
+{
+	if (!len || !s->conn->req.keep_alive)
+		return HTTP_CONN_DONE;
+	s->rest = malloc(len);
+	if (!s->rest) {
+		s->conn->req.keep_alive = false;
+		return HTTP_CONN_DONE;
+	}
+	memcpy(s->rest, rest, len);
+	s->rest_len = len;
+	return HTTP_CONN_DONE;
 }
 
 /* An error http-parser found (not one of the callbacks'). */
@@ -215,7 +259,7 @@ int http_conn__feed(struct http_conn *c, const char *data, size_t len)
 {
 	struct http_conn_state *s = c->state;
 	enum http_errno err;
-	size_t room, n;
+	size_t room, n, used = 0;
 
 	if (c->error_status)
 		return HTTP_CONN_ERROR;
@@ -235,11 +279,11 @@ int http_conn__feed(struct http_conn *c, const char *data, size_t len)
 	n = len < room ? len : room;
 	if (n) {
 		s->chunk = data;
-		http_parser_execute(&s->parser, &request_settings, data, n);
-		s->taken += n;
+		used = http_parser_execute(&s->parser, &request_settings, data, n);
+		s->taken += used;
 	}
 	if (s->result == HTTP_CONN_DONE)
-		return HTTP_CONN_DONE;
+		return keep_rest(s, data + used, len - used);
 	if (c->error_status)
 		return HTTP_CONN_ERROR;
 	err = HTTP_PARSER_ERRNO(&s->parser);
@@ -253,10 +297,42 @@ int http_conn__feed(struct http_conn *c, const char *data, size_t len)
 	return HTTP_CONN_MORE;
 }
 
+int http_conn__next(struct http_conn *c)
+{
+	struct http_conn_state *s = c->state;
+	size_t len;
+	char *rest;
+	int ret;
+
+	if (c->error_status)
+		return HTTP_CONN_ERROR;
+	if (!s)
+		return HTTP_CONN_MORE;
+	rest = s->rest;
+	len = s->rest_len;
+	free(s->body);
+	state_start(s, c);
+	memset(&c->req, 0, sizeof(c->req));
+	ret = http_conn__feed(c, rest, len);
+	free(rest);
+	return ret;
+}
+
+bool http_conn__pending(const struct http_conn *c)
+{
+	return c->state && c->state->rest_len;
+}
+
+bool http_conn__started(const struct http_conn *c)
+{
+	return c->state && c->state->begun;
+}
+
 void http_conn__free(struct http_conn *c)
 {
 	if (c->state) {
 		free(c->state->body);
+		free(c->state->rest);
 		free(c->state);
 	}
 	http_conn__init(c);

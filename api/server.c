@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The control socket on the main thread's event loop. Every fd is
- * non-blocking and each callback does one bounded step (one read, as
- * much of a write as the socket takes), so a slow or broken client holds
- * no one else up; a client that takes too long is closed when its
- * deadline passes, on one timerfd armed for the earliest deadline.
+ * The control socket on the main thread's event loop: accepting clients
+ * into a fixed number of slots (api/server-conn.c serves each), and one
+ * timerfd armed for the earliest of their deadlines, which closes a
+ * client that takes too long.
  *
  * A request costs what its syscalls cost (in a nested, emulated host a
  * syscall is dear): a client whose request has arrived by the time it is
- * accepted, as it has from any client that sends at once, is read,
- * answered and closed right there, never put on the loop or the timer.
+ * accepted, as it has from any client that sends at once, is read and
+ * answered right there, and closed if it asked for that, never put on
+ * the loop or the timer. A client that keeps its connection pays for the
+ * loop once, then a read and a send per request.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -20,22 +20,19 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "server-internal.h"
 #include "socket-internal.h"
-#include "lkvm/api-server.h"
 #include "lkvm/util.h"
 
 /* After accept ran out of fds: how long to let others close some. */
 #define ACCEPT_RETRY_MS		100
-/* A read's size: one per turn, so every client gets its turn. */
-#define READ_CHUNK		4096
-#define NS_PER_MS		1000000ULL
 
 /*
  * Have the timer fire by the earliest deadline. A timer that fires early
  * (its client is gone, or was given more time) finds no one late and is
  * armed again then: so only an earlier deadline needs a syscall.
  */
-static void arm_timer(struct api_server *s)
+void api_server__arm_timer(struct api_server *s)
 {
 	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
 	uint64_t first = UINT64_MAX;
@@ -62,194 +59,32 @@ static void pause_accept(struct api_server *s, bool paused)
 	event_loop__modify(s->loop, s->fd, paused ? 0 : EPOLLIN);
 }
 
-static void on_client(struct event_loop *l, int fd, uint32_t revents, void *ctx);
-
-/* Watch @c for @events on the loop: added the first time, changed after. */
-static int client_watch(struct api_client *c, uint32_t events)
+void api_server__slot_freed(struct api_server *s)
 {
-	struct event_loop *l = c->server->loop;
-	int ret;
-
-	if (c->watched == events)
-		return 0;
-	if (c->watched)
-		ret = event_loop__modify(l, c->fd, events);
-	else
-		ret = event_loop__add(l, c->fd, events, on_client, c);
-	if (!ret)
-		c->watched = events;
-	return ret;
-}
-
-/* Forget @c: the fd is closed, nothing of it is left. */
-static void client_drop(struct api_client *c)
-{
-	if (c->watched)
-		event_loop__remove(c->server->loop, c->fd);
-	c->watched = 0;
-	close(c->fd);
-	http_conn__free(&c->conn);
-	free(c->out);
-	c->out = NULL;
-	c->fd = -1;
-	c->server->nr_clients--;
-}
-
-/* Done with @c: a slot is free, maybe an fd too. */
-static void client_close(struct api_client *c)
-{
-	struct api_server *s = c->server;
-
-	client_drop(c);
 	pause_accept(s, false);
-	arm_timer(s);
+	api_server__arm_timer(s);
 }
 
 /*
- * One try, no waiting: for a client about to be closed anyway (too many
- * clients, too slow). A fresh socket's buffer takes a short reply whole.
+ * A slot for a new client: a free one, else that of the kept connection
+ * idle the longest (an idle connection may be closed at any time, and
+ * one that is in use must not lose to it), else none.
  */
-static void send_error_once(int fd, int status, const char *message)
-{
-	struct http_reply reply = { 0 };
-	size_t len;
-	char *out;
-
-	if (!http_reply__set_error(&reply, status, message) &&
-	    !http_reply__format(&reply, &out, &len)) {
-		if (send(fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-			/* it is closed next either way */
-		}
-		free(out);
-	}
-	free(reply.body);
-}
-
-/*
- * Send what the socket takes; close @c when all is sent or it fails. What
- * the socket does not take at once waits for EPOLLOUT.
- */
-static void client_send(struct api_client *c)
-{
-	ssize_t n;
-
-	while (c->out_sent < c->out_len) {
-		/* MSG_NOSIGNAL: a client gone mid-reply is no SIGPIPE */
-		n = send(c->fd, c->out + c->out_sent, c->out_len - c->out_sent,
-			 MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (client_watch(c, EPOLLOUT))
-				break;
-			arm_timer(c->server);
-			return;		/* EPOLLOUT calls again */
-		}
-		if (n <= 0)
-			break;
-		c->out_sent += (size_t)n;
-	}
-	client_close(c);
-}
-
-/* Reply with @reply (its body is freed): from now on @c only writes. */
-static void client_answer(struct api_client *c, struct http_reply *reply)
-{
-	struct api_server *s = c->server;
-	int ret;
-
-	ret = http_reply__format(reply, &c->out, &c->out_len);
-	if (ret) {
-		/* the handler's mistake: lkvm__last_error() says which */
-		if (http_reply__set_error(reply, 500, lkvm__last_error()) ||
-		    http_reply__format(reply, &c->out, &c->out_len)) {
-			free(reply->body);
-			client_close(c);
-			return;
-		}
-	}
-	free(reply->body);
-	reply->body = NULL;
-	c->out_sent = 0;
-	/* the reply gets its own time: the handler may have taken some */
-	c->deadline_ns = lkvm__now_ns() + s->timeout_ms * NS_PER_MS;
-	client_send(c);
-}
-
-static void client_handle(struct api_client *c)
-{
-	struct api_server *s = c->server;
-	struct http_reply reply = { 0 };
-
-	s->handle(s->ctx, &c->conn.req, &reply);
-	if (!reply.status)
-		http_reply__set_error(&reply, 500, "the request got no answer");
-	client_answer(c, &reply);
-}
-
-static void client_refuse(struct api_client *c, int status, const char *message)
-{
-	struct http_reply reply = { 0 };
-
-	if (http_reply__set_error(&reply, status, message)) {
-		client_close(c);
-		return;
-	}
-	client_answer(c, &reply);
-}
-
-/* One read of the request; the whole of it calls the handler. */
-static void client_read(struct api_client *c)
-{
-	char buf[READ_CHUNK];
-	ssize_t n;
-
-	n = read(c->fd, buf, sizeof(buf));
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-		return;
-	if (n < 0 || (n == 0 && !c->received)) {
-		client_close(c);	/* gone, or never said anything */
-		return;
-	}
-	if (n == 0) {
-		/* half-closed: the client has said all it will */
-		client_refuse(c, 400, "the request ends before it is complete");
-		return;
-	}
-	c->received += (size_t)n;
-	switch (http_conn__feed(&c->conn, buf, (size_t)n)) {
-	case HTTP_CONN_DONE:
-		client_handle(c);
-		break;
-	case HTTP_CONN_ERROR:
-		client_refuse(c, c->conn.error_status, c->conn.error);
-		break;
-	default:
-		break;
-	}
-}
-
-static void on_client(struct event_loop *l, int fd, uint32_t revents, void *ctx)
-{
-	struct api_client *c = ctx;
-
-	(void)l;
-	(void)fd;
-	(void)revents;		/* read and send say what happened */
-	if (c->out)
-		client_send(c);
-	else
-		client_read(c);
-}
-
 static struct api_client *free_slot(struct api_server *s)
 {
+	struct api_client *idle = NULL, *c;
 	unsigned int i;
 
-	for (i = 0; i < API_MAX_CLIENTS; i++)
-		if (s->client[i].fd < 0)
-			return &s->client[i];
-	return NULL;
+	for (i = 0; i < API_MAX_CLIENTS; i++) {
+		c = &s->client[i];
+		if (c->fd < 0)
+			return c;
+		if (api_conn__idle(c) && (!idle || c->deadline_ns < idle->deadline_ns))
+			idle = c;
+	}
+	if (idle)
+		api_conn__drop(idle);
+	return idle;
 }
 
 static void client_start(struct api_server *s, int fd)
@@ -257,29 +92,11 @@ static void client_start(struct api_server *s, int fd)
 	struct api_client *c = free_slot(s);
 
 	if (!c) {
-		send_error_once(fd, 503, "too many clients at once");
+		api_conn__send_error_once(fd, 503, "too many clients at once");
 		close(fd);
 		return;
 	}
-	c->server = s;
-	c->fd = fd;
-	c->deadline_ns = lkvm__now_ns() + s->timeout_ms * NS_PER_MS;
-	c->received = 0;
-	c->out = NULL;
-	c->out_len = c->out_sent = 0;
-	c->watched = 0;
-	http_conn__init(&c->conn);
-	s->nr_clients++;
-	/* most clients have sent their request by now: serve it at once */
-	client_read(c);
-	if (c->fd < 0 || c->watched)
-		return;		/* answered, or waiting to send the rest */
-	if (client_watch(c, EPOLLIN)) {
-		send_error_once(fd, 503, "the event loop is full");
-		client_close(c);
-		return;
-	}
-	arm_timer(s);
+	api_conn__start(s, c, fd);
 }
 
 /*
@@ -327,7 +144,7 @@ static void on_listen(struct event_loop *l, int fd, uint32_t revents, void *ctx)
 	 * it for a while instead of spinning on it.
 	 */
 	pause_accept(s, true);
-	arm_timer(s);
+	api_server__arm_timer(s);
 }
 
 static void on_timer(struct event_loop *l, int fd, uint32_t revents, void *ctx)
@@ -345,14 +162,11 @@ static void on_timer(struct event_loop *l, int fd, uint32_t revents, void *ctx)
 	s->armed_ns = 0;
 	for (i = 0; i < API_MAX_CLIENTS; i++) {
 		c = &s->client[i];
-		if (c->fd < 0 || c->deadline_ns > now)
-			continue;
-		if (!c->out)
-			send_error_once(c->fd, 408, "the request took too long");
-		client_drop(c);
+		if (c->fd >= 0 && c->deadline_ns <= now)
+			api_conn__expire(c);
 	}
 	pause_accept(s, false);
-	arm_timer(s);
+	api_server__arm_timer(s);
 }
 
 static void server_reset(struct api_server *s)
@@ -426,7 +240,7 @@ void api_server__close(struct api_server *s)
 		return;
 	for (i = 0; i < API_MAX_CLIENTS; i++)
 		if (s->client[i].fd >= 0)
-			client_drop(&s->client[i]);
+			api_conn__drop(&s->client[i]);
 	event_loop__remove(s->loop, s->timer_fd);
 	event_loop__remove(s->loop, s->fd);
 	server_unmake(s);

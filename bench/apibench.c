@@ -7,10 +7,12 @@
  *   apibench qmp-quit SOCKET                          ask QEMU to quit
  *
  * KIND is lkvm (its HTTP API) or qmp (QEMU's QMP); PID is the VMM's, or 0.
- * Each protocol is used as it is meant to be: lkvm answers one request
- * per connection (a round trip: connect, send, read until it closes); QMP
- * keeps one connection (greeting and qmp_capabilities once, untimed; a
- * round trip: one command and its reply line). Measured: N status queries
+ * Each VMM gets one connection, made before the rounds and not timed, and
+ * kept for all of them, as a monitor would: lkvm's is HTTP/1.1 keep-alive
+ * (a round trip: one request and its reply, which its Content-Length
+ * ends; a server that closes the connection is a failure); QMP's starts
+ * with the greeting and qmp_capabilities (a round trip: one command and
+ * its reply line). Measured: N status queries
  * (lkvm GET vm.info, QMP query-status), then N pause + resume pairs (lkvm
  * PUT vm.pause and vm.resume, QMP stop and cont), each answered once done,
  * after WARMUP uncounted rounds of each. The VMMs take turns, one round
@@ -47,10 +49,11 @@ struct vmm_cost {
 	double cpu_us, main_cpu_us;
 };
 
-/* A protocol: what one status query and one pause or resume cost. */
+/* A protocol: its connection, one status query, one pause or resume. */
 struct proto {
-	int (*query)(struct conn *c, const char *sock);
-	int (*pause)(struct conn *c, const char *sock, bool resume);
+	int (*open)(struct conn *c, const char *sock);
+	int (*query)(struct conn *c);
+	int (*pause)(struct conn *c, bool resume);
 };
 
 #define MAX_TARGETS	4
@@ -145,41 +148,67 @@ static int send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/*
- * lkvm: one request on a new connection, the answer read until the server
- * closes; 0 when its status is @status.
- */
-static int lkvm_request(struct conn *c, const char *sock, const char *req,
-			const char *status)
+static int lkvm_open(struct conn *c, const char *sock)
 {
-	ssize_t n;
-	int ret = -1;
-
-	c->fd = sock_connect(sock);
-	if (c->fd < 0)
-		return -1;
 	c->len = 0;
-	if (send_all(c->fd, req, strlen(req)))
-		goto out;
-	while ((n = read(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len)) > 0)
-		c->len += (size_t)n;
-	c->buf[c->len] = '\0';
-	if (!n && !strncmp(c->buf, status, strlen(status)))
-		ret = 0;
-out:
-	close(c->fd);
-	return ret;
+	c->fd = sock_connect(sock);
+	return c->fd < 0 ? -1 : 0;
 }
 
-static int lkvm_query(struct conn *c, const char *sock)
+/* lkvm: where the reply in c->buf ends (head and body), or 0: not all in */
+static size_t lkvm_reply_end(const struct conn *c, size_t *head)
 {
-	return lkvm_request(c, sock, "GET /api/v1/vm.info HTTP/1.1\r\n"
+	static const char cl[] = "\r\ncontent-length:";
+	const char *end = memmem(c->buf, c->len, "\r\n\r\n", 4), *at;
+	size_t body = 0;
+
+	if (!end)
+		return 0;
+	*head = (size_t)(end - c->buf) + 4;
+	/* c->buf is NUL-terminated: the search may go past the head, no further */
+	at = strcasestr(c->buf, cl);
+	if (at && at < end)
+		body = strtoul(at + sizeof(cl) - 1, NULL, 10);
+	return *head + body <= c->len ? *head + body : 0;
+}
+
+/*
+ * lkvm: one request on the kept connection and its whole reply; 0 when
+ * its status is @status and the server keeps the connection.
+ */
+static int lkvm_request(struct conn *c, const char *req, const char *status)
+{
+	size_t head = 0, end;
+	ssize_t n;
+
+	c->len = 0;
+	c->buf[0] = '\0';
+	if (send_all(c->fd, req, strlen(req)))
+		return -1;
+	while (!(end = lkvm_reply_end(c, &head))) {
+		if (c->len == sizeof(c->buf) - 1)
+			return -1;
+		n = read(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
+		if (n <= 0)
+			return -1;	/* closed: the connection was not kept */
+		c->len += (size_t)n;
+		c->buf[c->len] = '\0';
+	}
+	if (end != c->len || strncmp(c->buf, status, strlen(status)) ||
+	    memmem(c->buf, head, "\r\nConnection: close\r\n", 21))
+		return -1;
+	return 0;
+}
+
+static int lkvm_query(struct conn *c)
+{
+	return lkvm_request(c, "GET /api/v1/vm.info HTTP/1.1\r\n"
 			    "Host: localhost\r\n\r\n", "HTTP/1.1 200");
 }
 
-static int lkvm_pause(struct conn *c, const char *sock, bool resume)
+static int lkvm_pause(struct conn *c, bool resume)
 {
-	return lkvm_request(c, sock, resume ?
+	return lkvm_request(c, resume ?
 			    "PUT /api/v1/vm.resume HTTP/1.1\r\nHost: localhost\r\n\r\n" :
 			    "PUT /api/v1/vm.pause HTTP/1.1\r\nHost: localhost\r\n\r\n",
 			    "HTTP/1.1 204");
@@ -234,15 +263,13 @@ static int qmp_open(struct conn *c, const char *sock)
 	return qmp_execute(c, "{\"execute\":\"qmp_capabilities\"}\n");
 }
 
-static int qmp_query(struct conn *c, const char *sock)
+static int qmp_query(struct conn *c)
 {
-	(void)sock;
 	return qmp_execute(c, "{\"execute\":\"query-status\"}\n");
 }
 
-static int qmp_pause(struct conn *c, const char *sock, bool resume)
+static int qmp_pause(struct conn *c, bool resume)
 {
-	(void)sock;
 	return qmp_execute(c, resume ? "{\"execute\":\"cont\"}\n" :
 			   "{\"execute\":\"stop\"}\n");
 }
@@ -271,7 +298,7 @@ static int query_round(struct target *t, int i)
 {
 	double t0 = now_us();
 
-	if (t->p->query(&t->c, t->sock))
+	if (t->p->query(&t->c))
 		return -1;
 	if (i >= 0)
 		t->rtt[i] = now_us() - t0;
@@ -283,10 +310,10 @@ static int pause_round(struct target *t, int i)
 	double t0, t1, t2;
 
 	t0 = now_us();
-	if (t->p->pause(&t->c, t->sock, false))
+	if (t->p->pause(&t->c, false))
 		return -1;
 	t1 = now_us();
-	if (t->p->pause(&t->c, t->sock, true))
+	if (t->p->pause(&t->c, true))
 		return -1;
 	t2 = now_us();
 	if (i < 0)
@@ -340,8 +367,8 @@ static void report(struct target *t, int n)
 /* "KIND:PID:SOCKET" into @t, its connection open; 0 or -1 */
 static int target_open(struct target *t, char *arg, int n)
 {
-	static const struct proto lkvm = { lkvm_query, lkvm_pause };
-	static const struct proto qmp = { qmp_query, qmp_pause };
+	static const struct proto lkvm = { lkvm_open, lkvm_query, lkvm_pause };
+	static const struct proto qmp = { qmp_open, qmp_query, qmp_pause };
 	char *pid = strchr(arg, ':'), *sock = pid ? strchr(pid + 1, ':') : NULL;
 
 	if (!sock)
@@ -359,11 +386,14 @@ static int target_open(struct target *t, char *arg, int n)
 	t->pair = t->rtt + 3 * n;
 	if (!strcmp(arg, "lkvm")) {
 		t->p = &lkvm;
-		return 0;
+	} else if (!strcmp(arg, "qmp")) {
+		t->p = &qmp;
+	} else {
+		fprintf(stderr, "apibench: no such kind: %s\n", arg);
+		return -1;
 	}
-	t->p = &qmp;
-	if (strcmp(arg, "qmp") || qmp_open(&t->c, sock)) {
-		fprintf(stderr, "apibench: no QMP at %s\n", sock);
+	if (t->p->open(&t->c, sock)) {
+		fprintf(stderr, "apibench: no %s at %s\n", arg, sock);
 		return -1;
 	}
 	return 0;

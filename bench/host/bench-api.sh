@@ -3,11 +3,12 @@
 # (bench/apibench.c: no process started per request; the VMMs take turns,
 # so that the emulator's drifting speed slows both alike). One lkvm guest
 # and one QEMU pseries guest, same kernel and initramfs, both idle (the
-# sleep guest script), are up at once; apibench times a status query (lkvm
-# vm.info on a new connection each, as lkvm serves it; QMP query-status on
-# its one connection) and pause + resume pairs (vm.pause/vm.resume; stop/
-# cont), each answered once done. Then lkvm's resident memory with the API
-# used, guest RAM excluded as bench-boot.sh's vmmtime takes it out.
+# sleep guest script), are up at once; apibench times, on one connection
+# per VMM made before the timing and kept (lkvm's HTTP/1.1 keep-alive,
+# QMP's session), a status query (lkvm vm.info, QMP query-status) and
+# pause + resume pairs (vm.pause/vm.resume; stop/cont), each answered once
+# done. Then lkvm's resident memory with the API used, guest RAM excluded
+# as bench-boot.sh's vmmtime takes it out.
 # Tunables (host command line lkvm.KEY=VALUE): api_n, api_warmup.
 . /scenarios/lib.sh
 . /scenarios/bench-lib.sh

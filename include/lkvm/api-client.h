@@ -38,8 +38,11 @@ void api_answer__free(struct api_answer *ans);
 /*
  * The bytes of @in_fd, as they come, to the socket at @sock, then
  * whatever the server answers to @out_fd until it closes: any request at
- * all, well-formed or not (for tests and debugging). Bounded: at most
- * API_RAW_MAX bytes each way. 0 or a negative errno with a message.
+ * all, well-formed or not, or several (for tests and debugging). The
+ * server closes after a request with "Connection: close", and after
+ * others once @in_fd has ended or the connection has been idle for
+ * API_CLIENT_TIMEOUT_MS. Bounded: at most API_RAW_MAX bytes each way. 0
+ * or a negative errno with a message.
  */
 #define API_RAW_MAX	(4 << 20)
 int api_client__raw(const char *sock, int in_fd, int out_fd);

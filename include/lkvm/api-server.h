@@ -10,14 +10,19 @@
 #include "lkvm/http.h"
 
 /*
- * The control socket (api/server.c, api/socket.c): a Unix stream socket
- * served on the main thread's event loop, one request per connection. A
- * client is untrusted and may be slow or broken: nothing ever blocks on
- * it, and each has API_CLIENT_TIMEOUT_MS to send its request and as long
- * again to take the reply, else it is closed.
+ * The control socket (api/server.c, api/server-conn.c, api/socket.c): a
+ * Unix stream socket served on the main thread's event loop, HTTP/1.1
+ * with persistent connections, one request at a time on each. A client is
+ * untrusted and may be slow or broken: nothing ever blocks on it. Each
+ * request must arrive whole within API_CLIENT_TIMEOUT_MS of the moment
+ * its connection was ready for it (accepted, or the last reply sent), and
+ * its reply be taken within as long again, else the connection is closed;
+ * so a kept connection left idle is closed after API_CLIENT_TIMEOUT_MS.
+ * A client beyond API_MAX_CLIENTS takes the slot of the connection idle
+ * the longest, or is refused (503) and closed when none is idle.
  */
-#define API_MAX_CLIENTS		16	/* more at once are closed at once */
-#define API_CLIENT_TIMEOUT_MS	5000
+#define API_MAX_CLIENTS		16
+#define API_CLIENT_TIMEOUT_MS	5000	/* the request, the reply, idleness */
 #define API_SOCKET_PATH_MAX	108	/* sun_path, with its NUL */
 
 /*
@@ -53,7 +58,9 @@ struct api_client {
 	struct api_server *server;
 	int fd;
 	uint64_t deadline_ns;	/* CLOCK_MONOTONIC (lkvm__now_ns) */
-	size_t received;	/* bytes of request so far */
+	unsigned int served;	/* requests answered on it so far */
+	bool keep;		/* the reply being sent is not the last */
+	bool deferred;		/* a pipelined request waits for its turn */
 	struct http_conn conn;
 	char *out;		/* the reply's bytes, once there is a reply */
 	size_t out_len, out_sent;

@@ -2,12 +2,14 @@
 #ifndef LKVM_HTTP_H
 #define LKVM_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
  * The control API's HTTP/1.1, as far as lkvm speaks it (api/http.c, on
- * Debian's http-parser): one request per connection, bodies only with
- * Content-Length, every part bounded. A client is untrusted.
+ * Debian's http-parser): persistent connections, one request at a time,
+ * bodies only with Content-Length, every part bounded. A client is
+ * untrusted.
  */
 #define HTTP_MAX_REQUEST	(64 << 10)	/* request line, headers and body */
 #define HTTP_MAX_HEADERS	32
@@ -19,12 +21,19 @@ enum http_method {
 	HTTP_METHOD_PUT,
 };
 
-/* One complete request; @body is NUL-terminated (body_len excludes it). */
+/*
+ * One complete request; @body is NUL-terminated (body_len excludes it).
+ * @keep_alive: the client may send another request on the connection, as
+ * HTTP/1.1 has it (http_should_keep_alive): an HTTP/1.1 request without
+ * "Connection: close", an HTTP/1.0 one with "Connection: keep-alive";
+ * never one that asks to change protocols (Upgrade, CONNECT).
+ */
 struct http_request {
 	enum http_method method;
 	char path[HTTP_MAX_PATH + 1];
 	const char *body;
 	size_t body_len;
+	bool keep_alive;
 };
 
 /* What a handler answers: a status and, unless 204, a JSON body. */
@@ -37,13 +46,17 @@ struct http_reply {
 };
 
 /*
- * The server's side of one connection: an incremental request parser.
- * One request per connection; bytes after it are ignored. The path is the
+ * The server's side of one connection: an incremental request parser,
+ * one request at a time. Bytes that come after a complete request in the
+ * same feed (a client that pipelines) are kept, unparsed, until
+ * http_conn__next(); after a request that does not keep the connection
+ * they are dropped. Each request gets a parser as new. The path is the
  * URL's path as sent (no percent-decoding); a query string or fragment is
  * refused (400), and so is a URL that does not start with '/'. Methods
  * other than GET and PUT parse as HTTP_METHOD_OTHER, for the routes to
  * answer 405; a token http-parser does not know as a method is a 400.
- * Memory: the body, at most HTTP_MAX_REQUEST bytes.
+ * Memory: the body, at most HTTP_MAX_REQUEST bytes, and the bytes kept
+ * after a request, at most one feed's.
  */
 enum {
 	HTTP_CONN_MORE,		/* feed more bytes */
@@ -69,21 +82,41 @@ struct http_conn {
 void http_conn__init(struct http_conn *c);
 /*
  * The next @len bytes the client sent: HTTP_CONN_MORE, _DONE or _ERROR.
- * Once DONE or ERROR, every later call answers the same and reads nothing.
- * An empty feed reads nothing; the end of the stream is the caller's.
+ * Once DONE or ERROR, every later call answers the same and reads nothing
+ * (until http_conn__next() after DONE). An empty feed reads nothing; the
+ * end of the stream is the caller's.
  */
 int http_conn__feed(struct http_conn *c, const char *data, size_t len);
+/*
+ * Done with the request in @c->req (once DONE and answered): its body is
+ * freed and the next request starts with a parser as new, on the bytes
+ * kept after the last one. Returns http_conn__feed()'s answer for those
+ * bytes: HTTP_CONN_MORE when there were none, or not enough; ERROR (and
+ * nothing is reset) after an error.
+ */
+int http_conn__next(struct http_conn *c);
+/* Are there bytes after the request, kept for http_conn__next()? */
+bool http_conn__pending(const struct http_conn *c);
+/*
+ * Has a request begun: a byte of its request line (the empty lines
+ * HTTP/1.1 allows before one do not count)? A stream that ends, or goes
+ * quiet, before a request begins has not cut one short.
+ */
+bool http_conn__started(const struct http_conn *c);
 /* Free the body and parser; @c may be initialised and used again. */
 void http_conn__free(struct http_conn *c);
 
 /*
  * The bytes of a reply: "HTTP/1.1 <status> <reason>", then Content-Type:
- * application/json, Content-Length and Connection: close; a 204 has none
- * but the last, and no body. *@out is malloc'ed (the caller frees it).
- * 0, or -EINVAL (a status http-parser does not name, a 204 with a body),
+ * application/json, Content-Length and "Connection: keep-alive" when
+ * @keep_alive (the server reads the next request; an HTTP/1.0 client
+ * needs to be told), else "Connection: close"; a 204 has none but the
+ * last, and no body. *@out is malloc'ed (the caller frees it). 0, or
+ * -EINVAL (a status http-parser does not name, a 204 with a body),
  * -E2BIG (a body over HTTP_MAX_REPLY_BODY), -ENOMEM, with a message.
  */
-int http_reply__format(const struct http_reply *r, char **out, size_t *len);
+int http_reply__format(const struct http_reply *r, bool keep_alive, char **out,
+		       size_t *len);
 
 /*
  * Make @r an error reply: @status with the body

@@ -2,9 +2,11 @@
 /*
  * libFuzzer target: the control API's HTTP, what an untrusted client and
  * an untrusted server can send. The first byte sets the size of the
- * pieces the rest is fed in (0: whole); the request parser must end in a
- * request it can stand behind, or a status it names; then the same bytes
- * go to the client's response parse.
+ * pieces the rest is fed in (0: whole); the request parser, driven as the
+ * server drives a persistent connection (each request that keeps it
+ * followed by http_conn__next() on the bytes after it), must give only
+ * requests it can stand behind, and end in a status it names or wanting
+ * more; then the same bytes go to the client's response parse.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,10 +48,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	len = size - 1;
 	piece = data[0] ? data[0] : len;
 	http_conn__init(&c);
-	for (at = 0; at < len && ret == HTTP_CONN_MORE; at += piece)
+	for (at = 0; at < len && ret == HTTP_CONN_MORE; at += piece) {
 		ret = http_conn__feed(&c, text + at, len - at < piece ? len - at : piece);
+		/* every request those bytes complete, in turn */
+		while (ret == HTTP_CONN_DONE && c.req.keep_alive) {
+			check_request(&c);
+			ret = http_conn__next(&c);
+			if (ret == HTTP_CONN_MORE && http_conn__pending(&c))
+				abort();
+		}
+	}
 	if (ret == HTTP_CONN_DONE)
-		check_request(&c);
+		check_request(&c);	/* the last: it closes the connection */
 	else if (ret == HTTP_CONN_ERROR)
 		check_error(&c);
 	http_conn__free(&c);

@@ -51,6 +51,13 @@ head -c 70000 /dev/zero | tr '\0' a > big.txt
 answers "a 70 KB header" "413|431" "${get}X-Big: $(cat big.txt)\r\n\r\n"
 still_fine "after the hostile requests"
 
+# on one kept connection: two good requests answered in turn, then a
+# hostile one refused and the connection closed
+statuses=$(printf "${get}\r\n${get}\r\nhello there\r\n\r\n" | "$LKVM" api --raw bad 2>&1 |
+	grep -ao 'HTTP/1\.1 [0-9][0-9][0-9]' | tr '\n' ' ')
+check "two requests then garbage on one connection: 200 200 400 (got '$statuses')" \
+	test "$statuses" = "HTTP/1.1 200 HTTP/1.1 200 HTTP/1.1 400 "
+
 # a client that sends half a request and then nothing
 mkfifo slow.fifo
 (printf "$get"; sleep 12) > slow.fifo &

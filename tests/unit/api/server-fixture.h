@@ -2,8 +2,8 @@
 /*
  * What the control socket's tests share: a scratch directory as
  * LKVM_RUN_DIR, an event loop served by the test's own thread, a fake
- * handler that records the request, and clients that are non-blocking
- * sockets on the same loop, each collecting its reply until the server
+ * handler that records the requests, and clients that are non-blocking
+ * sockets on the same loop, each collecting its replies until the server
  * closes it. serve_until() runs the loop until a condition holds.
  * Include after cmocka.h.
  */
@@ -28,6 +28,7 @@
 #include "lkvm/util.h"
 
 #define FX_REPLY_MAX	(HTTP_MAX_REPLY_BODY + 4096)
+#define FX_PATHS	8	/* the paths of the first requests, in order */
 
 struct fx {
 	struct scratch *scratch;
@@ -36,6 +37,7 @@ struct fx {
 	struct api_server server;
 	/* the fake handler: what it saw, what it answers */
 	int calls;
+	char paths[FX_PATHS][HTTP_MAX_PATH + 1];
 	enum http_method method;
 	char req_path[HTTP_MAX_PATH + 1];
 	char body[256];
@@ -57,6 +59,8 @@ static inline void fx_handle(void *ctx, const struct http_request *req,
 {
 	struct fx *fx = ctx;
 
+	if (fx->calls < FX_PATHS)
+		snprintf(fx->paths[fx->calls], sizeof(fx->paths[0]), "%s", req->path);
 	fx->calls++;
 	fx->method = req->method;
 	snprintf(fx->req_path, sizeof(fx->req_path), "%s", req->path);
@@ -184,6 +188,79 @@ static inline int client_status(struct client *c, char *body, size_t size)
 	return status;
 }
 
+static inline bool fx_has(const char *text, size_t len, const char *what)
+{
+	return memmem(text, len, what, strlen(what)) != NULL;
+}
+
+/*
+ * Where the reply that starts at @at in @c->buf ends, once it has all
+ * come, else 0. The server's replies are framed by Content-Length (a 204
+ * has none, and no body): http_response__parse checks each as a whole.
+ */
+static inline size_t client_reply_end(const struct client *c, size_t at)
+{
+	static const char cl_name[] = "\r\nContent-Length: ";
+	const char *head = c->buf + at, *end, *cl;
+	size_t body = 0, head_len;
+
+	end = memmem(head, c->len - at, "\r\n\r\n", 4);
+	if (!end)
+		return 0;
+	head_len = (size_t)(end - head) + 4;
+	cl = memmem(head, head_len, cl_name, sizeof(cl_name) - 1);
+	if (cl)
+		body = strtoul(cl + sizeof(cl_name) - 1, NULL, 10);
+	return at + head_len + body <= c->len ? at + head_len + body : 0;
+}
+
+/* How many whole replies @c has had. */
+static inline unsigned int client_nr_replies(const struct client *c)
+{
+	unsigned int n = 0;
+	size_t at = 0, end;
+
+	while (at < c->len && (end = client_reply_end(c, at))) {
+		at = end;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Reply @i's status (of several on one connection); its body into @body
+ * (NUL-terminated) if not NULL; whether it said "Connection: close" into
+ * *@closes if not NULL (else it must say keep-alive).
+ */
+static inline int client_nth_status(struct client *c, unsigned int i, char *body,
+				    size_t size, bool *closes)
+{
+	size_t at = 0, end = client_reply_end(c, 0), head_len;
+	const char *b, *head_end;
+	size_t blen;
+	int status;
+
+	while (i-- && end) {
+		at = end;
+		end = client_reply_end(c, at);
+	}
+	if (!end)
+		fail_msg("no such reply in '%.*s'", (int)c->len, c->buf);
+	if (http_response__parse(c->buf + at, end - at, &status, &b, &blen))
+		fail_msg("%s: '%.*s'", lkvm__last_error(), (int)(end - at), c->buf + at);
+	head_end = memmem(c->buf + at, end - at, "\r\n\r\n", 4);
+	head_len = (size_t)(head_end - (c->buf + at)) + 4;
+	if (closes)
+		*closes = fx_has(c->buf + at, head_len, "\r\nConnection: close\r\n");
+	if (!fx_has(c->buf + at, head_len, "\r\nConnection: close\r\n") &&
+	    !fx_has(c->buf + at, head_len, "\r\nConnection: keep-alive\r\n"))
+		fail_msg("reply %.*s says nothing of the connection", (int)head_len,
+			 c->buf + at);
+	if (body)
+		snprintf(body, size, "%.*s", (int)blen, b);
+	return status;
+}
+
 typedef bool (*fx_pred)(struct fx *fx, void *arg);
 
 struct fx_wait {
@@ -229,6 +306,20 @@ static inline bool client_done(struct fx *fx, void *arg)
 {
 	(void)fx;
 	return ((struct client *)arg)->done;
+}
+
+struct replies {
+	struct client *c;
+	unsigned int n;
+};
+
+/* the client has had at least arg->n whole replies */
+static inline bool replies_are(struct fx *fx, void *arg)
+{
+	struct replies *r = arg;
+
+	(void)fx;
+	return client_nr_replies(r->c) >= r->n;
 }
 
 /* the server holds exactly *(unsigned int *)arg clients */

@@ -16,13 +16,13 @@
 
 #include "lkvm/http.h"
 
-/* Format @r and compare with @want, byte for byte. */
+/* Format @r, the connection closed after it, and compare with @want. */
 static void expect_bytes(const struct http_reply *r, const char *want)
 {
 	size_t len;
 	char *out;
 
-	assert_int_equal(http_reply__format(r, &out, &len), 0);
+	assert_int_equal(http_reply__format(r, false, &out, &len), 0);
 	assert_int_equal(len, strlen(want));
 	assert_memory_equal(out, want, len);
 	free(out);
@@ -45,6 +45,30 @@ static void test_format_204(void **state)
 
 	(void)state;
 	expect_bytes(&r, "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+}
+
+/* A reply after which the server reads on says so (HTTP/1.0 needs it). */
+static void test_format_keep_alive(void **state)
+{
+	static const char want_200[] =
+		"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+		"Content-Length: 2\r\nConnection: keep-alive\r\n\r\n{}";
+	static const char want_204[] =
+		"HTTP/1.1 204 No Content\r\nConnection: keep-alive\r\n\r\n";
+	struct http_reply r = { .status = 200, .body = "{}", .body_len = 2 };
+	size_t len;
+	char *out;
+
+	(void)state;
+	assert_int_equal(http_reply__format(&r, true, &out, &len), 0);
+	assert_int_equal(len, sizeof(want_200) - 1);
+	assert_memory_equal(out, want_200, len);
+	free(out);
+	r = (struct http_reply){ .status = 204 };
+	assert_int_equal(http_reply__format(&r, true, &out, &len), 0);
+	assert_int_equal(len, sizeof(want_204) - 1);
+	assert_memory_equal(out, want_204, len);
+	free(out);
 }
 
 static void test_format_404_error(void **state)
@@ -75,17 +99,17 @@ static void test_format_refuses(void **state)
 	char *out;
 
 	(void)state;
-	expect_error(http_reply__format(&r, &out, &len), "299");
+	expect_error(http_reply__format(&r, false, &out, &len), "299");
 	r.status = 0;
-	expect_error(http_reply__format(&r, &out, &len), "status");
+	expect_error(http_reply__format(&r, false, &out, &len), "status");
 	r = (struct http_reply){ .status = 204, .body = "{}", .body_len = 2 };
-	expect_error(http_reply__format(&r, &out, &len), "204");
+	expect_error(http_reply__format(&r, false, &out, &len), "204");
 	r = (struct http_reply){ .status = 200, .body_len = 2 };
-	expect_error(http_reply__format(&r, &out, &len), "no body");
+	expect_error(http_reply__format(&r, false, &out, &len), "no body");
 	r = (struct http_reply){ .status = 200, .body = big, .body_len = sizeof(big) };
-	assert_int_equal(http_reply__format(&r, &out, &len), -E2BIG);
+	assert_int_equal(http_reply__format(&r, false, &out, &len), -E2BIG);
 	r.body_len--;
-	assert_int_equal(http_reply__format(&r, &out, &len), 0);
+	assert_int_equal(http_reply__format(&r, false, &out, &len), 0);
 	assert_true(len > r.body_len);
 	assert_memory_equal(out + len - r.body_len, big, r.body_len);
 	free(out);
@@ -110,7 +134,7 @@ static void test_parse_good(void **state)
 	assert_memory_equal(body, "{\"a\":1}", 7);
 	assert_ptr_equal(body, good + sizeof(good) - 8);
 	/* the server's own 204 */
-	assert_int_equal(http_reply__format(&r, &out, &len), 0);
+	assert_int_equal(http_reply__format(&r, false, &out, &len), 0);
 	assert_int_equal(http_response__parse(out, len, &status, &body, &body_len), 0);
 	assert_int_equal(status, 204);
 	assert_int_equal(body_len, 0);
@@ -162,6 +186,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_200),
 		cmocka_unit_test(test_format_204),
+		cmocka_unit_test(test_format_keep_alive),
 		cmocka_unit_test(test_format_404_error),
 		cmocka_unit_test(test_format_refuses),
 		cmocka_unit_test(test_parse_good),

@@ -106,7 +106,8 @@ static void test_every_split(void **state)
 	}
 }
 
-static void test_pipelined_request_ignored(void **state)
+/* The next request waits for http_conn__next(): test-http-keepalive.c */
+static void test_pipelined_request_waits(void **state)
 {
 	const char two[] = PUT_SHUTDOWN GET_INFO;
 	struct http_conn c;
@@ -114,6 +115,7 @@ static void test_pipelined_request_ignored(void **state)
 	(void)state;
 	assert_int_equal(feed_all(&c, two, sizeof(two) - 1), HTTP_CONN_DONE);
 	check_put(&c);
+	assert_true(http_conn__pending(&c));
 	assert_int_equal(http_conn__feed(&c, GET_INFO, strlen(GET_INFO)),
 			 HTTP_CONN_DONE);
 	check_put(&c);
@@ -347,7 +349,7 @@ int main(void)
 		cmocka_unit_test(test_get),
 		cmocka_unit_test(test_put_with_body),
 		cmocka_unit_test(test_every_split),
-		cmocka_unit_test(test_pipelined_request_ignored),
+		cmocka_unit_test(test_pipelined_request_waits),
 		cmocka_unit_test(test_truncated_waits),
 		cmocka_unit_test(test_size_limit_is_exact),
 		cmocka_unit_test(test_oversize_head),

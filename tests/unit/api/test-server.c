@@ -18,9 +18,11 @@
 
 #include "lkvm/util.h"
 
+/* one request per connection here: test-server-keepalive.c has more */
 #define PUT_PAUSE "PUT /api/v1/vm.pause HTTP/1.1\r\nHost: localhost\r\n" \
-		  "Content-Length: 12\r\n\r\n{\"now\":true}"
-#define GET_INFO "GET /api/v1/vm.info HTTP/1.1\r\nHost: localhost\r\n\r\n"
+		  "Connection: close\r\nContent-Length: 12\r\n\r\n{\"now\":true}"
+#define GET_INFO "GET /api/v1/vm.info HTTP/1.1\r\nHost: localhost\r\n" \
+		 "Connection: close\r\n\r\n"
 
 static void test_round_trip(void **state)
 {
@@ -95,7 +97,7 @@ static void test_slow_client_holds_no_one_up(void **state)
 	/* the slow one is still waited for, and then answered */
 	assert_false(slow.done);
 	assert_int_equal(fx->server.nr_clients, 1);
-	client_send(&slow, "st: x\r\n\r\n");
+	client_send(&slow, "st: x\r\nConnection: close\r\n\r\n");
 	assert_true(serve_until(fx, client_done, &slow, 2000));
 	assert_int_equal(client_status(&slow, NULL, 0), 200);
 	assert_int_equal(fx->calls, 2);
@@ -265,7 +267,7 @@ static void test_earlier_deadline_rearms(void **state)
 	assert_true(serve_until(fx, clients_are, &one, 2000));
 	armed = fx->server.armed_ns;
 	assert_true(armed > lkvm__now_ns());
-	client_send(&slow, "Host: x\r\n\r\n");
+	client_send(&slow, "Host: x\r\nConnection: close\r\n\r\n");
 	assert_true(serve_until(fx, client_done, &slow, 2000));
 	assert_int_equal(client_status(&slow, NULL, 0), 200);
 	assert_int_equal(fx->server.armed_ns, armed);	/* no syscall to disarm */

@@ -153,7 +153,7 @@ static void test_stale_socket_replaced(void **state)
 	assert_false(api_socket__is_live(fx->path));
 	fx_open(fx);
 	client_open(fx, &c);
-	client_send(&c, "GET / HTTP/1.1\r\n\r\n");
+	client_send(&c, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
 	assert_true(serve_until(fx, client_done, &c, 2000));
 	assert_int_equal(client_status(&c, NULL, 0), 200);
 	client_free(&c);

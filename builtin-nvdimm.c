@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* lkvm nvdimm format: pre-write a vNVDIMM's namespace on the host. */
+/*
+ * lkvm nvdimm format: pre-write a vNVDIMM's namespace on the host; attach
+ * and detach: hot-plug (builtin-nvdimm-hotplug.c).
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,8 +15,11 @@ static const char nvdimm_usage[] =
 	"usage: lkvm nvdimm format PATH,SIZE,LABEL[,uuid=UUID] [--mode fsdax|raw]\n"
 	"                          [--name NAME] [--namespace-uuid UUID]\n"
 	"                          [--label-version 1.1|1.2]\n"
+	"       lkvm nvdimm attach NAME PATH,SIZE,LABEL[,uuid=UUID][,ro] [--id ID]\n"
+	"                          [--slot N] [--timeout SECONDS]\n"
+	"       lkvm nvdimm detach NAME ID [--timeout SECONDS]\n"
 	"\n"
-	"See lkvm nvdimm format --help.\n";
+	"See lkvm nvdimm SUBCOMMAND --help.\n";
 
 static void print_result(const struct nvdimm_format_opts *o,
 			 const struct nvdimm_format_result *r)
@@ -71,7 +77,11 @@ int cmd_nvdimm(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "format"))
 		return cmd_format(argc - 1, argv + 1);
-	fprintf(stderr, "lkvm nvdimm: unknown subcommand '%s' (expected format)\n",
+	if (!strcmp(argv[1], "attach"))
+		return cmd_nvdimm_attach(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "detach"))
+		return cmd_nvdimm_detach(argc - 1, argv + 1);
+	fprintf(stderr, "lkvm nvdimm: unknown subcommand '%s' (expected format, attach or detach)\n",
 		argv[1]);
 	return EXIT_USAGE;
 }

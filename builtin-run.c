@@ -110,9 +110,9 @@ static void vm_params_from(struct vm_params *p, const struct vm_config *cfg,
 
 /* One control API request, answered on the main thread (the VM's loop). */
 static void serve_api(void *ctx, const struct http_request *req,
-		      struct http_reply *reply)
+		      struct http_reply *reply, const struct http_later *later)
 {
-	api__handle(&api_vm_ops, ctx, req, reply);
+	api__handle(&api_vm_ops, ctx, req, reply, later);
 }
 
 /*

@@ -11,12 +11,21 @@
 int control__call(const char *cmd, const char *name, const char *method,
 		  const char *path, const char *body, struct api_answer *ans)
 {
+	return control__call_within(cmd, name, method, path, body,
+				    API_CALL_TIMEOUT_MS, ans);
+}
+
+int control__call_within(const char *cmd, const char *name, const char *method,
+			 const char *path, const char *body,
+			 uint64_t timeout_ms, struct api_answer *ans)
+{
 	char sock[512], why[512];
 	int ret;
 
 	ret = api_client__socket(name, sock, sizeof(sock));
 	if (!ret)
-		ret = api_client__call(sock, method, path, body, ans);
+		ret = api_client__call_within(sock, method, path, body,
+					      timeout_ms, ans);
 	if (ret) {
 		fprintf(stderr, "lkvm %s: %s\n", cmd, lkvm__last_error());
 		return ret == -ECONNREFUSED || ret == -ENOENT ? EXIT_NO_VM : EXIT_REFUSED;

@@ -17,7 +17,10 @@
  * final flush and close; the control socket's clients (api/server.c:
  * accepted, read, answered with send, timed on a timerfd made before) and
  * the socket file's removal at the end. The listening socket is made
- * before this filter: "socket" and "bind" are not allowed.
+ * before this filter: "socket" and "bind" are not allowed. A hot-plug
+ * (vm/hotplug-request.c) opens a vNVDIMM as --nvdimm does at start: a new
+ * backing file is created and allocated, and its unit GUID recorded
+ * (a temporary file linked or renamed into place, its directory made).
  */
 static const char *const main_syscalls[] = {
 	"read", "readv", "poll", "ppoll", "epoll_wait", "epoll_pwait", "epoll_ctl",
@@ -30,7 +33,14 @@ static const char *const main_syscalls[] = {
 	/* the control socket's clients: send is sendto on some architectures */
 	"accept4", "send", "sendto", "timerfd_settime", "lstat",
 	/* ... whose peer must be the socket's owner (SO_PEERCRED) */
-	"getsockopt", "geteuid", NULL,
+	"getsockopt", "geteuid",
+	/* hot-plug: a new backing and its unit GUID record (fchmod 0644); libpmem's
+	 * pmem_map_file, which asks libndctl about the file's device and
+	 * walks sysfs (fts: fchdir, getdents64) */
+	"fallocate", "mkdir", "mkdirat", "rename", "renameat", "renameat2",
+	"link", "linkat", "pwrite64", "statfs", "fchdir", "getdents64",
+	"access", "faccessat", "faccessat2", "readlinkat", "umask", "getuid",
+	"getgid", "getegid", "fchmod", NULL,
 };
 
 /* the terminal (isatty, raw mode and back); every KVM ioctl is type 0xAE */

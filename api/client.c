@@ -67,8 +67,7 @@ static int wait_for(int fd, short events, uint64_t deadline)
 
 	do {
 		if (now >= deadline)
-			return lkvm__fail(-ETIMEDOUT, "no answer from the VM in %d s",
-					  API_CALL_TIMEOUT_MS / 1000);
+			return lkvm__fail(-ETIMEDOUT, "no answer from the VM in time");
 		n = poll(&p, 1, (int)(deadline - now));
 		now = lkvm__now_ms();
 	} while (n < 0 && errno == EINTR);
@@ -155,7 +154,15 @@ static int parse_answer(const char *raw, size_t len, struct api_answer *ans)
 int api_client__call(const char *sock, const char *method, const char *path,
 		     const char *body, struct api_answer *ans)
 {
-	uint64_t deadline = lkvm__now_ms() + API_CALL_TIMEOUT_MS;
+	return api_client__call_within(sock, method, path, body,
+				       API_CALL_TIMEOUT_MS, ans);
+}
+
+int api_client__call_within(const char *sock, const char *method,
+			    const char *path, const char *body,
+			    uint64_t timeout_ms, struct api_answer *ans)
+{
+	uint64_t deadline = lkvm__now_ms() + timeout_ms;
 	size_t body_len = body ? strlen(body) : 0, raw_len = 0;
 	char head[512], *raw = NULL;
 	int fd, n, ret;

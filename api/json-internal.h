@@ -28,9 +28,10 @@
 int api_json__parse_object(const char *what, const char *body, size_t len,
 			   struct json_object **out);
 
-/* more kinds come as routes need them (strings, booleans for hot-plug) */
 enum api_field_kind {
 	API_FIELD_UINT,		/* an integer in [min, max] into *u */
+	API_FIELD_STRING,	/* a string of 1 to max bytes into s[max + 1] */
+	API_FIELD_BOOL,		/* true or false into *b */
 };
 
 /* One field a request may carry; what is absent keeps its default. */
@@ -40,7 +41,10 @@ struct api_field {
 	int64_t min, max;	/* UINT: 0 <= min <= max < INT64_MAX */
 	union {
 		uint64_t *u;
+		char *s;
+		bool *b;
 	} out;
+	bool *seen;		/* if not NULL: set when the field was given */
 };
 
 /*

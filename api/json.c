@@ -223,6 +223,23 @@ static int take_field(const char *what, const struct api_field *f,
 					  (long long)f->max);
 		*f->out.u = (uint64_t)n;
 		return 0;
+	case API_FIELD_STRING:
+		n = json_object_is_type(val, json_type_string) ?
+			json_object_get_string_len(val) : -1;
+		if (n < 1 || n > f->max)
+			return lkvm__fail(-EINVAL,
+					  "%s: field \"%s\" must be a string of 1 to %lld bytes",
+					  what, f->name, (long long)f->max);
+		/* api_json__parse_object refused NUL characters */
+		memcpy(f->out.s, json_object_get_string(val), (size_t)n + 1);
+		return 0;
+	case API_FIELD_BOOL:
+		if (!json_object_is_type(val, json_type_boolean))
+			return lkvm__fail(-EINVAL,
+					  "%s: field \"%s\" must be true or false",
+					  what, f->name);
+		*f->out.b = json_object_get_boolean(val);
+		return 0;
 	}
 	return lkvm__fail(-EINVAL, "%s: field \"%s\" has no known kind", what,
 			  f->name);
@@ -243,6 +260,8 @@ int api_json__take_fields(const char *what, struct json_object *obj,
 		err = take_field(what, &fields[i], val);
 		if (err)
 			return err;
+		if (fields[i].seen)
+			*fields[i].seen = true;
 	}
 	return 0;
 }

@@ -12,6 +12,7 @@ struct api_call {
 	void *ctx;
 	struct json_object *body;	/* the request's object, or NULL */
 	struct http_reply *reply;	/* filled on success */
+	const struct http_later *later;	/* the server's, or NULL */
 };
 
 /*
@@ -27,5 +28,12 @@ int api_route__unavailable(const struct api_call *call);
 /* the VM's state as JSON (api/routes-vm.c) */
 api_serve_fn api_route__info;
 api_serve_fn api_route__counters;
+
+/* hot-plug (api/routes-hotplug.c) */
+api_serve_fn api_route__add_nvdimm;
+api_serve_fn api_route__remove_device;
+
+/* @err's error reply, its message lkvm__last_error() (api/routes.c) */
+void api_route__error_reply(struct http_reply *reply, const char *name, int err);
 
 #endif

@@ -53,6 +53,7 @@ static int serve_ping(const struct api_call *call)
 		{ "resume", ops->resume != NULL },
 		{ "shutdown", ops->shutdown != NULL },
 		{ "counters", ops->counters != NULL },
+		{ "hotplug", ops->add_nvdimm && ops->remove_device },
 	};
 	struct json_object *top = json_object_new_object(), *list;
 	size_t i;
@@ -124,6 +125,8 @@ static const struct api_route routes[] = {
 	{ "vm.resume", HTTP_METHOD_PUT, false, serve_resume },
 	{ "vm.shutdown", HTTP_METHOD_PUT, true, serve_shutdown },
 	{ "vm.counters", HTTP_METHOD_GET, false, api_route__counters },
+	{ "vm.add-nvdimm", HTTP_METHOD_PUT, true, api_route__add_nvdimm },
+	{ "vm.remove-device", HTTP_METHOD_PUT, true, api_route__remove_device },
 };
 
 const char *api__route_name(unsigned int i, enum http_method *method)
@@ -161,11 +164,13 @@ static const struct api_status {
 	{ -ESHUTDOWN, 405, "WrongState" },
 	{ -EBUSY, 405, "WrongState" },
 	{ -EEXIST, 409, "Conflict" },
+	{ -EINPROGRESS, 409, "Conflict" },
+	{ -ENOSPC, 409, "Conflict" },
 	{ -EOPNOTSUPP, 501, "NotImplemented" },
 	{ -ETIMEDOUT, 504, "Timeout" },
 };
 
-static void reply_errno(struct http_reply *reply, const char *name, int err)
+void api_route__error_reply(struct http_reply *reply, const char *name, int err)
 {
 	const char *message = lkvm__last_error();
 	int status = 500;
@@ -197,15 +202,18 @@ static const char *method_name(enum http_method method)
 }
 
 void api__handle(const struct api_vm_ops *ops, void *ctx,
-		 const struct http_request *req, struct http_reply *reply)
+		 const struct http_request *req, struct http_reply *reply,
+		 const struct http_later *later)
 {
-	struct api_call call = { .ops = ops, .ctx = ctx, .reply = reply };
+	struct api_call call = { .ops = ops, .ctx = ctx, .reply = reply,
+				 .later = later };
 	const struct api_route *route = NULL;
 	int err;
 
 	reply->status = 500;
 	reply->body = NULL;
 	reply->body_len = 0;
+	reply->later = false;
 	lkvm__clear_error();
 
 	if (memchr(req->path, '\0', sizeof(req->path)))
@@ -213,7 +221,7 @@ void api__handle(const struct api_vm_ops *ops, void *ctx,
 	if (!route) {
 		err = lkvm__fail(-ENOENT, "no operation at %.*s",
 				 (int)sizeof(req->path), req->path);
-		reply_errno(reply, "", err);
+		api_route__error_reply(reply, "", err);
 		return;
 	}
 	call.name = route->name;
@@ -235,5 +243,5 @@ void api__handle(const struct api_vm_ops *ops, void *ctx,
 		err = route->serve(&call);
 	json_object_put(call.body);
 	if (err < 0)
-		reply_errno(reply, route->name, err);
+		api_route__error_reply(reply, route->name, err);
 }

@@ -81,7 +81,7 @@ static void client_wait(struct api_client *c, uint32_t events)
 bool api_conn__idle(const struct api_client *c)
 {
 	return c->fd >= 0 && c->served && !c->out && !c->deferred &&
-	       !http_conn__started(&c->conn);
+	       !c->waiting && !http_conn__started(&c->conn);
 }
 
 /*
@@ -208,12 +208,67 @@ static void client_answer(struct api_client *c, struct http_reply *reply,
 	client_send(c);
 }
 
+/* Slot and generation: a token never names a later client of the slot. */
+static uint64_t later_token(struct api_client *c)
+{
+	struct api_server *s = c->server;
+
+	return ++s->later_gen << 8 | (uint64_t)(c - s->client);
+}
+
+/*
+ * The handler kept the request to answer later: no deadline (the
+ * operation has its own), and nothing read meanwhile. Only a hang-up is
+ * watched for (epoll reports EPOLLHUP whatever is asked), so that the
+ * slot is freed when the client goes; a client that only shut its
+ * writing side (EPOLLRDHUP) still gets its answer.
+ */
+static void client_wait_later(struct api_client *c, uint64_t token)
+{
+	c->waiting = true;
+	c->later_token = token;
+	c->deadline_ns = UINT64_MAX;
+	client_wait(c, EPOLLHUP);
+}
+
+void api_conn__answer_later(void *server, uint64_t token,
+			    struct http_reply *reply)
+{
+	struct api_server *s = server;
+	uint64_t slot = token & 0xff;
+	struct api_client *c;
+
+	if (!s->open || slot >= API_MAX_CLIENTS) {
+		free(reply->body);
+		return;
+	}
+	c = &s->client[slot];
+	if (c->fd < 0 || !c->waiting || c->later_token != token) {
+		free(reply->body);	/* the client is gone */
+		return;
+	}
+	c->waiting = false;
+	if (!reply->status)
+		http_reply__set_error(reply, 500, "the request got no answer");
+	client_answer(c, reply, c->conn.req.keep_alive);
+}
+
 static void client_handle(struct api_client *c)
 {
 	struct api_server *s = c->server;
 	struct http_reply reply = { 0 };
+	struct http_later later = {
+		.answer = api_conn__answer_later,
+		.server = s,
+		.token = later_token(c),
+	};
 
-	s->handle(s->ctx, &c->conn.req, &reply);
+	s->handle(s->ctx, &c->conn.req, &reply, &later);
+	if (reply.later) {
+		free(reply.body);
+		client_wait_later(c, later.token);
+		return;
+	}
 	if (!reply.status)
 		http_reply__set_error(&reply, 500, "the request got no answer");
 	client_answer(c, &reply, c->conn.req.keep_alive);
@@ -273,7 +328,13 @@ static void on_client(struct event_loop *l, int fd, uint32_t revents, void *ctx)
 
 	(void)l;
 	(void)fd;
-	(void)revents;		/* read and send say what happened */
+	if (c->waiting) {
+		/* only a hang-up or an error wakes a waiting client */
+		if (revents & (EPOLLHUP | EPOLLERR))
+			client_close(c);
+		return;
+	}
+	/* otherwise read and send say what happened */
 	if (c->out)
 		client_send(c);
 	else if (c->deferred)
@@ -288,7 +349,7 @@ void api_conn__start(struct api_server *s, struct api_client *c, int fd)
 	c->fd = fd;
 	c->deadline_ns = lkvm__now_ns() + s->timeout_ms * NS_PER_MS;
 	c->served = 0;
-	c->keep = c->deferred = false;
+	c->keep = c->deferred = c->waiting = false;
 	c->out = NULL;
 	c->out_len = c->out_sent = 0;
 	c->watched = 0;

@@ -34,6 +34,12 @@ bool api_conn__idle(const struct api_client *c);
  * kept connection is just closed. Its slot is free.
  */
 void api_conn__expire(struct api_client *c);
+/*
+ * The answer @later promised (http_later.answer): to the client it names
+ * if it still waits, else dropped; @reply's body is freed either way.
+ */
+void api_conn__answer_later(void *server, uint64_t token,
+			    struct http_reply *reply);
 /* One try, no waiting, to answer @status on @fd, about to be closed. */
 void api_conn__send_error_once(int fd, int status, const char *message);
 

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lkvm/api.h"
@@ -27,9 +28,12 @@ static enum api_backing_kind backing_kind(const struct nvdimm *d)
 	return d->is_pmem ? API_BACKING_DAX_FILE : API_BACKING_PAGE_CACHE;
 }
 
-static void nvdimm_info(const struct nvdimm *d, struct api_nvdimm_info *out)
+static void nvdimm_info(struct vm *vm, unsigned int slot,
+			struct api_nvdimm_info *out)
 {
-	snprintf(out->id, sizeof(out->id), "nvdimm%u", d->slot);
+	const struct nvdimm *d = vm__nvdimm(vm, slot);
+
+	copy_str(out->id, sizeof(out->id), vm__nvdimm_id(vm, slot));
 	copy_str(out->file, sizeof(out->file), d->cfg.path);
 	out->slot = d->slot;
 	out->drc_index = d->drc_index;
@@ -60,8 +64,9 @@ static int op_info(void *ctx, struct api_vm_info *out)
 	copy_str(out->cmdline, sizeof(out->cmdline), p->cmdline);
 	out->memory = p->ram_size;
 	out->vcpus = p->nr_cpus;
-	for (i = 0; i < vm->nr_nvdimms && i < LKVM_MAX_NVDIMMS; i++)
-		nvdimm_info(&vm->nvdimm[i], &out->nvdimm[out->nr_nvdimms++]);
+	for (i = 0; i < LKVM_MAX_NVDIMMS; i++)
+		if (vm__nvdimm(vm, i))
+			nvdimm_info(vm, i, &out->nvdimm[out->nr_nvdimms++]);
 	return 0;
 }
 
@@ -120,9 +125,12 @@ static void vcpu_counters(struct vm *vm, unsigned int i, struct api_counter_set 
 }
 
 /* Per vNVDIMM: what ndctl's perf_stats sees where they overlap, and more. */
-static void nvdimm_counters(const struct nvdimm *d, struct api_counter_set *set)
+static void nvdimm_counters(struct vm *vm, unsigned int slot,
+			    struct api_counter_set *set)
 {
-	snprintf(set->id, sizeof(set->id), "nvdimm%u", d->slot);
+	const struct nvdimm *d = vm__nvdimm(vm, slot);
+
+	snprintf(set->id, sizeof(set->id), "%s", vm__nvdimm_id(vm, slot));
 	add(set, "label_reads", d->label_reads);
 	add(set, "label_writes", d->label_writes);
 	add(set, "flushes", d->flushes);
@@ -142,11 +150,86 @@ static int op_counters(void *ctx, struct api_counter_set *sets, unsigned int max
 		memset(&sets[n], 0, sizeof(sets[n]));
 		vcpu_counters(vm, i, &sets[n++]);
 	}
-	for (i = 0; i < vm->nr_nvdimms && n < max; i++) {
+	for (i = 0; i < LKVM_MAX_NVDIMMS && n < max; i++) {
+		if (!vm__nvdimm(vm, i))
+			continue;
 		memset(&sets[n], 0, sizeof(sets[n]));
-		nvdimm_counters(&vm->nvdimm[i], &sets[n++]);
+		nvdimm_counters(vm, i, &sets[n++]);
 	}
 	return (int)n;
+}
+
+/* A hot-plug under way: whom to answer when the VM is done. */
+struct later_answer {
+	struct vm *vm;
+	struct http_later later;
+	bool adding;
+};
+
+static void hotplug_done(void *ctx, int err, unsigned int slot)
+{
+	struct later_answer *a = ctx;
+	struct api_nvdimm_info info;
+	struct http_reply reply;
+
+	if (a->adding && !err && vm__nvdimm(a->vm, slot)) {
+		nvdimm_info(a->vm, slot, &info);
+		api__added_reply(&reply, 0, &info);
+	} else if (a->adding) {
+		api__added_reply(&reply, err ? err : -EIO, NULL);
+	} else {
+		api__removed_reply(&reply, err);
+	}
+	a->later.answer(a->later.server, a->later.token, &reply);
+	free(a);
+}
+
+static struct later_answer *later_answer(struct vm *vm,
+					 const struct http_later *later,
+					 bool adding)
+{
+	struct later_answer *a = malloc(sizeof(*a));
+
+	if (!a) {
+		lkvm__fail(-ENOMEM, "out of memory");
+		return NULL;
+	}
+	*a = (struct later_answer){ .vm = vm, .later = *later, .adding = adding };
+	return a;
+}
+
+static int op_add_nvdimm(void *ctx, const struct api_nvdimm_add *req,
+			 const struct http_later *later)
+{
+	struct later_answer *a = later_answer(ctx, later, true);
+	struct vm_nvdimm_request r = {
+		.cfg = &req->cfg,
+		.id = req->id,
+		.slot = req->slot,
+		.timeout_s = req->timeout_s,
+	};
+	int ret;
+
+	if (!a)
+		return -ENOMEM;
+	ret = vm__add_nvdimm(ctx, &r, hotplug_done, a);
+	if (ret)
+		free(a);
+	return ret;
+}
+
+static int op_remove_device(void *ctx, const char *id, unsigned int timeout_s,
+			    const struct http_later *later)
+{
+	struct later_answer *a = later_answer(ctx, later, false);
+	int ret;
+
+	if (!a)
+		return -ENOMEM;
+	ret = vm__remove_nvdimm(ctx, id, timeout_s, hotplug_done, a);
+	if (ret)
+		free(a);
+	return ret;
 }
 
 const struct api_vm_ops api_vm_ops = {
@@ -156,4 +239,6 @@ const struct api_vm_ops api_vm_ops = {
 	.shutdown = op_shutdown,
 	.vmm_shutdown = op_vmm_shutdown,
 	.counters = op_counters,
+	.add_nvdimm = op_add_nvdimm,
+	.remove_device = op_remove_device,
 };

@@ -158,4 +158,6 @@ void drc__configure_connector(struct pseries *p, unsigned int cpu,
 	}
 	pthread_mutex_unlock(&p->drcs.lock);
 	rets[0] = (uint32_t)status;
+	if (status == DRC_CC_DONE)
+		drc__notify(p);
 }

@@ -10,6 +10,9 @@
 /* The connector the guest names @index, or NULL; the caller holds the lock. */
 struct drc *drc__find(struct drc_table *t, uint32_t index);
 
+/* Tell the VM side the guest moved a connector (pseries_ops.drc_changed). */
+void drc__notify(struct pseries *p);
+
 /* The next configure-connector walk starts at the node again. */
 static inline void drc__rewind(struct drc *d)
 {

@@ -20,6 +20,12 @@
 
 static const struct drc empty_drc = { .state = DRC_UNUSABLE };
 
+void drc__notify(struct pseries *p)
+{
+	if (p->ops && p->ops->drc_changed)
+		p->ops->drc_changed(p->ops_ctx);
+}
+
 void drc__init(struct drc_table *t)
 {
 	unsigned int i;
@@ -271,4 +277,6 @@ void drc__set_indicator(struct pseries *p, unsigned int cpu, uint32_t nargs,
 						     set_unusable(d);
 	pthread_mutex_unlock(&p->drcs.lock);
 	rets[0] = (uint32_t)status;
+	if (status == RTAS_OUT_SUCCESS)
+		drc__notify(p);
 }

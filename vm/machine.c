@@ -75,6 +75,16 @@ static int op_unmap_memory(void *ctx, unsigned int slot)
 }
 
 /* Edge sources: the raise is the interrupt, the lower keeps it an edge. */
+static void op_drc_changed(void *ctx)
+{
+	struct machine *m = ctx;
+	uint64_t one = 1;
+
+	if (m->drc_event_fd >= 0 && write(m->drc_event_fd, &one, sizeof(one)) < 0) {
+		/* it is readable already: the VM side looks anyway */
+	}
+}
+
 static int op_irq_pulse(void *ctx, uint32_t irq)
 {
 	struct machine *m = ctx;
@@ -93,6 +103,7 @@ static const struct pseries_ops machine_ops = {
 	.map_memory = op_map_memory,
 	.unmap_memory = op_unmap_memory,
 	.irq_pulse = op_irq_pulse,
+	.drc_changed = op_drc_changed,
 };
 
 /* --- vCPU callbacks --- */
@@ -317,6 +328,7 @@ int machine__setup(struct machine *m, const struct vm_params *params,
 	m->p.devices = devices;
 	m->p.ops = &machine_ops;
 	m->p.ops_ctx = m;
+	m->drc_event_fd = -1;
 	m->exit_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (m->exit_fd < 0)
 		return lkvm__fail(-errno, "eventfd: %s", strerror(errno));

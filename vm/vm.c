@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -116,6 +117,8 @@ static int watch(struct vm *s, bool stdin_open)
 	if (!ret)
 		ret = vm__watch_shutdown_timer(s);
 	if (!ret)
+		ret = vm__watch_hotplug(s);
+	if (!ret)
 		ret = event_loop__add(&s->loop, s->sig_fd, EPOLLIN, on_signal, s);
 	if (!ret && stdin_open)
 		ret = watch_stdin(s);
@@ -159,6 +162,8 @@ int vm__boot(struct vm *s, enum pseries_exit *why)
 				     &s->devices);
 	mapped_file__close(&kernel);
 	mapped_file__close(&initrd);
+	/* the guest's connector moves wake the hot-plug waiting */
+	s->m.drc_event_fd = s->hotplug.event_fd;
 	if (!ret)
 		ret = machine__start(&s->m);
 	if (ret) {
@@ -179,6 +184,7 @@ int vm__boot(struct vm *s, enum pseries_exit *why)
 		}
 		s->sandboxed = true;
 	}
+	vm__hotplug_boot_started(s);
 	*why = serve(s);
 	/* a vCPU waiting on a stalled terminal must not hold the stop */
 	console__set_stopping(&s->console, true);
@@ -193,6 +199,7 @@ int vm__boot(struct vm *s, enum pseries_exit *why)
 		lkvm__warn("%llu unhandled hcalls",
 			   (unsigned long long)s->m.p.unknown_hcalls);
 	machine__destroy(&s->m);
+	vm__hotplug_boot_ended(s);
 	return ret;
 }
 
@@ -205,7 +212,8 @@ static int open_nvdimms(struct vm *s, const struct vm_params *cfg)
 		ret = nvdimm__open(&s->nvdimm[i], &cfg->nvdimm[i], i);
 		if (ret)
 			return lkvm__fail(ret, "--nvdimm: %s", lkvm__last_error());
-		s->nr_nvdimms = i + 1;
+		s->slot_used[i] = true;
+		snprintf(s->nvdimm_id[i], sizeof(s->nvdimm_id[i]), "nvdimm%u", i);
 		nvdimm__as_device(&s->nvdimm[i]);
 		ret = device_registry__add(&s->devices, &s->nvdimm[i].dev);
 		if (ret)
@@ -218,7 +226,12 @@ void vm__close(struct vm *s, bool never_ran)
 {
 	unsigned int i;
 
-	for (i = 0; i < s->nr_nvdimms; i++) {
+	vm__hotplug_cancel(s);
+	for (i = 0; i < LKVM_MAX_NVDIMMS; i++) {
+		if (!s->slot_used[i])
+			continue;
+		s->slot_used[i] = false;
+		s->unplugging[i] = false;
 		/* no vCPU runs now: nothing can hold it */
 		device_registry__remove(&s->devices, &s->nvdimm[i].dev);
 		if (never_ran)
@@ -226,12 +239,12 @@ void vm__close(struct vm *s, bool never_ran)
 		else
 			nvdimm__close(&s->nvdimm[i]);
 	}
-	s->nr_nvdimms = 0;
 }
 
 void vm__free(struct vm *s)
 {
 	event_loop__destroy(&s->loop);
+	vm__unwatch_hotplug(s);
 	if (s->shutdown_timer >= 0)
 		close(s->shutdown_timer);
 	s->shutdown_timer = -1;
@@ -269,6 +282,7 @@ int vm__open(struct vm *s, const struct vm_params *params, int sig_fd,
 	s->params = params;
 	s->sig_fd = sig_fd;
 	s->shutdown_timer = -1;
+	s->hotplug.event_fd = s->hotplug.timer_fd = -1;
 	ret = watch(s, stdin_open);
 	if (ret)
 		return ret;

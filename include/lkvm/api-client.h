@@ -3,6 +3,7 @@
 #define LKVM_API_CLIENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * One call to a running lkvm's control API (api/client.c): what the
@@ -33,6 +34,10 @@ int api_client__socket(const char *name_or_path, char *out, size_t len);
  */
 int api_client__call(const char *sock, const char *method, const char *path,
 		     const char *body, struct api_answer *ans);
+/* The same, with @timeout_ms for the whole call (a hot-plug waits for the guest). */
+int api_client__call_within(const char *sock, const char *method,
+			    const char *path, const char *body,
+			    uint64_t timeout_ms, struct api_answer *ans);
 void api_answer__free(struct api_answer *ans);
 
 /*

@@ -45,11 +45,15 @@ bool api_socket__is_live(const char *path);
 
 /*
  * Answer one request: set @reply's status and (malloc'ed, unless 204) JSON
- * body, which the server frees. Called on the event loop's thread; it must
- * not close the server.
+ * body, which the server frees; or keep @later and set @reply->later, to
+ * answer through it once the operation is done (the connection waits,
+ * with no deadline: the operation has its own, and a client that hangs
+ * up meanwhile is closed and its answer dropped). Called on the event
+ * loop's thread; it must not close the server.
  */
 typedef void (*api_handler_fn)(void *ctx, const struct http_request *req,
-			       struct http_reply *reply);
+			       struct http_reply *reply,
+			       const struct http_later *later);
 
 struct api_server;
 
@@ -61,6 +65,8 @@ struct api_client {
 	unsigned int served;	/* requests answered on it so far */
 	bool keep;		/* the reply being sent is not the last */
 	bool deferred;		/* a pipelined request waits for its turn */
+	bool waiting;		/* for a later answer, to @later_token */
+	uint64_t later_token;
 	struct http_conn conn;
 	char *out;		/* the reply's bytes, once there is a reply */
 	size_t out_len, out_sent;
@@ -78,6 +84,7 @@ struct api_server {
 	void *ctx;
 	unsigned int timeout_ms;	/* API_CLIENT_TIMEOUT_MS; tests shorten it */
 	unsigned int nr_clients;
+	uint64_t later_gen;	/* makes each later answer's token unique */
 	bool accept_paused;	/* out of fds: accept again on the timer */
 	char path[API_SOCKET_PATH_MAX];
 	uint64_t dev, ino;	/* the socket file made, to remove only it */

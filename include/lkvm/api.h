@@ -7,6 +7,7 @@
 
 #include "lkvm/http.h"
 #include "lkvm/limits.h"
+#include "lkvm/nvdimm.h"
 
 /*
  * The control API (api/): Cloud Hypervisor's conventions, HTTP/1.1 with
@@ -74,11 +75,40 @@ struct api_counter_set {
 };
 
 /*
+ * vm.add-nvdimm's request, its shape checked: @cfg as --nvdimm would give
+ * it (the backing's own checks are the VM's), @id "" for the slot's own
+ * name, @slot -1 for the lowest free one.
+ */
+#define API_DEVICE_ID_MAX	31	/* bytes, without the NUL */
+
+struct api_nvdimm_add {
+	struct nvdimm_config cfg;
+	char id[API_DEVICE_ID_MAX + 1];
+	int slot;
+	unsigned int timeout_s;		/* for the guest to take the device */
+};
+
+#define API_HOTPLUG_TIMEOUT_DEFAULT	30
+#define API_HOTPLUG_TIMEOUT_MAX		3600
+
+
+/*
+ * The replies of the later answers, for the VM side to send: the device
+ * added (200, {id, slot, drc_index, region_size, label_size, file}) or
+ * removed (204), or for @err < 0 the error reply with lkvm__last_error()
+ * as its message and the status api__handle gives @err.
+ */
+void api__added_reply(struct http_reply *reply, int err,
+		      const struct api_nvdimm_info *dev);
+void api__removed_reply(struct http_reply *reply, int err);
+
+/*
  * What the VM does for the API. Every call runs on the main thread (the
  * event loop's) and returns 0 or a negative errno with a message
  * (lkvm__fail); the route maps the errno to a status: -EALREADY,
  * -ESHUTDOWN, -EBUSY: 405 (wrong state); -ENOENT: 404; -EEXIST: 409;
- * -EINVAL: 400; -EOPNOTSUPP: 501; -ETIMEDOUT: 504; anything else: 500.
+ * -EINVAL: 400; -EOPNOTSUPP: 501; -ETIMEDOUT: 504; -EINPROGRESS and
+ * -ENOSPC: 409 as well; anything else: 500.
  */
 struct api_vm_ops {
 	int (*info)(void *ctx, struct api_vm_info *out);
@@ -94,6 +124,14 @@ struct api_vm_ops {
 	 * @sets has room for @max.
 	 */
 	int (*counters)(void *ctx, struct api_counter_set *sets, unsigned int max);
+	/*
+	 * Hot-plug and hot-unplug: 0 when the request is under way (@later
+	 * is answered once, later), or a negative errno at once.
+	 */
+	int (*add_nvdimm)(void *ctx, const struct api_nvdimm_add *req,
+			  const struct http_later *later);
+	int (*remove_device)(void *ctx, const char *id, unsigned int timeout_s,
+			     const struct http_later *later);
 };
 
 /* vm.shutdown's "timeout_s": seconds the guest has to power off */
@@ -103,10 +141,12 @@ struct api_vm_ops {
 /*
  * Answer one request: the route, the JSON, the status (api/routes.c).
  * An operation whose op is NULL answers 501. @reply->body is malloc'ed
- * (or NULL); the caller frees it.
+ * (or NULL); the caller frees it. @later (NULL: none) is how a route
+ * answers later; it then sets @reply->later and leaves the rest.
  */
 void api__handle(const struct api_vm_ops *ops, void *ctx,
-		 const struct http_request *req, struct http_reply *reply);
+		 const struct http_request *req, struct http_reply *reply,
+		 const struct http_later *later);
 
 /*
  * The operations api__handle serves, for clients and documentation checks:

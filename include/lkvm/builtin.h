@@ -2,6 +2,8 @@
 #ifndef LKVM_BUILTIN_H
 #define LKVM_BUILTIN_H
 
+#include <stdint.h>
+
 /* Each returns the process exit code and prints its own errors once. */
 int cmd_run(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
@@ -14,6 +16,9 @@ int cmd_pause(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_api(int argc, char **argv);
+/* lkvm nvdimm attach|detach (builtin-nvdimm-hotplug.c) */
+int cmd_nvdimm_attach(int argc, char **argv);
+int cmd_nvdimm_detach(int argc, char **argv);
 
 /* Exit codes shared by the commands. */
 enum {
@@ -37,6 +42,10 @@ struct api_answer;
 int control__call(const char *cmd, const char *name, const char *method,
 		  const char *path, const char *body, struct api_answer *ans);
 
+/* The same, for a call that may take @timeout_ms (the guest takes part). */
+int control__call_within(const char *cmd, const char *name, const char *method,
+			 const char *path, const char *body,
+			 uint64_t timeout_ms, struct api_answer *ans);
 /* `lkvm @cmd NAME`: one PUT @path without a body, then "NAME: @done". */
 int control__simple(int argc, char **argv, const char *path, const char *done);
 

@@ -43,6 +43,23 @@ struct http_reply {
 	int status;		/* 200, 204, 400, 404, 405, 409, 500, 501, 504 */
 	char *body;		/* malloc'ed JSON, or NULL */
 	size_t body_len;
+	/* no answer yet: it comes later, through the request's http_later */
+	bool later;
+};
+
+/*
+ * An answer that comes later: an operation that takes a while (a
+ * hot-plug waits for the guest) is answered when it is done, without
+ * holding the event loop. The server hands one to each request; a
+ * handler that keeps it sets reply->later, and whoever finishes calls
+ * @answer(@server, @token, reply) exactly once, which sends the reply (its
+ * body is then the server's) to the client if it still waits, and drops
+ * it otherwise (the client hung up, or the server closed).
+ */
+struct http_later {
+	void (*answer)(void *server, uint64_t token, struct http_reply *reply);
+	void *server;
+	uint64_t token;
 };
 
 /*

@@ -41,6 +41,7 @@ struct machine {
 	void *ram;
 	uint64_t ram_size;
 	int exit_fd;		/* eventfd: readable once the VM should stop */
+	int drc_event_fd;	/* eventfd the guest's connector moves signal, or -1 */
 	/* running, paused or stopping; it turns stopping with exit_request */
 	struct run_state run;
 	pthread_mutex_t error_lock;

@@ -38,6 +38,13 @@ struct pseries_ops {
 	 * event sources' interrupts. Any thread, vCPUs included.
 	 */
 	int (*irq_pulse)(void *ctx, uint32_t irq);
+	/*
+	 * The guest moved a PMEM connector (set-indicator, or the end of
+	 * configure-connector's walk): the VM side waiting on a hot-plug or
+	 * hot-unplug looks again. From vCPU threads, after the DRC lock is
+	 * dropped; it must not block.
+	 */
+	void (*drc_changed)(void *ctx);
 };
 
 enum pseries_exit {

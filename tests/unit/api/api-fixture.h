@@ -36,6 +36,12 @@ struct fake_vm {
 	struct api_vm_info info;
 	struct api_counter_set sets[MAX_TEST_SETS];
 	int nr_sets;			/* what counters returns */
+	/* hot-plug: the last request the VM was given, and its later */
+	unsigned int adds, removes;
+	struct api_nvdimm_add add;
+	char remove_id[API_DEVICE_ID_MAX + 1];
+	unsigned int remove_timeout_s;
+	struct http_later later;
 };
 
 static struct fake_vm *fake;
@@ -125,6 +131,54 @@ static inline int fake_counters(void *ctx, struct api_counter_set *sets,
 	return vm->nr_sets;
 }
 
+static inline int fake_add_nvdimm(void *ctx, const struct api_nvdimm_add *req,
+				  const struct http_later *later)
+{
+	struct fake_vm *vm = ctx;
+
+	if (vm->fail)
+		return fake_failure();
+	vm->adds++;
+	vm->add = *req;
+	vm->later = *later;
+	return 0;
+}
+
+static inline int fake_remove_device(void *ctx, const char *id,
+				     unsigned int timeout_s,
+				     const struct http_later *later)
+{
+	struct fake_vm *vm = ctx;
+
+	if (vm->fail)
+		return fake_failure();
+	vm->removes++;
+	snprintf(vm->remove_id, sizeof(vm->remove_id), "%s", id);
+	vm->remove_timeout_s = timeout_s;
+	vm->later = *later;
+	return 0;
+}
+
+/* The server's side of a later answer: what it was given, once. */
+static struct {
+	unsigned int answers;
+	uint64_t token;
+	struct http_reply reply;
+} fake_server;
+
+static inline void fake_answer(void *server, uint64_t token,
+			       struct http_reply *reply)
+{
+	assert_ptr_equal(server, &fake_server);
+	fake_server.answers++;
+	fake_server.token = token;
+	fake_server.reply = *reply;
+}
+
+static const struct http_later fake_later = {
+	.answer = fake_answer, .server = &fake_server, .token = 42,
+};
+
 static const struct api_vm_ops fake_ops = {
 	.info = fake_info,
 	.pause = fake_pause,
@@ -132,6 +186,8 @@ static const struct api_vm_ops fake_ops = {
 	.shutdown = fake_shutdown,
 	.vmm_shutdown = fake_vmm_shutdown,
 	.counters = fake_counters,
+	.add_nvdimm = fake_add_nvdimm,
+	.remove_device = fake_remove_device,
 };
 
 static inline int fake_setup(void **state)
@@ -158,7 +214,7 @@ static inline int send_with(const struct api_vm_ops *ops, enum http_method metho
 				    .body_len = len };
 
 	snprintf(req.path, sizeof(req.path), "%s", path);
-	api__handle(ops, fake, &req, reply);
+	api__handle(ops, fake, &req, reply, &fake_later);
 	return reply->status;
 }
 

@@ -43,6 +43,8 @@ struct fx {
 	char body[256];
 	int status;		/* 200 unless set; 0 answers nothing */
 	size_t reply_size;	/* a body of this many bytes, else {"ok":true} */
+	bool keep_later;	/* keep the request to answer later, in: */
+	struct http_later later;
 };
 
 struct client {
@@ -55,7 +57,8 @@ struct client {
 };
 
 static inline void fx_handle(void *ctx, const struct http_request *req,
-			     struct http_reply *reply)
+			     struct http_reply *reply,
+			     const struct http_later *later)
 {
 	struct fx *fx = ctx;
 
@@ -65,6 +68,11 @@ static inline void fx_handle(void *ctx, const struct http_request *req,
 	fx->method = req->method;
 	snprintf(fx->req_path, sizeof(fx->req_path), "%s", req->path);
 	snprintf(fx->body, sizeof(fx->body), "%s", req->body);
+	if (fx->keep_later) {
+		fx->later = *later;
+		reply->later = true;
+		return;
+	}
 	reply->status = fx->status;
 	if (!fx->status)
 		return;

@@ -46,7 +46,7 @@ static void test_routes_documented(void **state)
 			fail_msg("%s has no '%s %s' under paths", OPENAPI,
 				 method == HTTP_METHOD_GET ? "get" : "put", name);
 	}
-	assert_int_equal(i, 7);
+	assert_int_equal(i, 9);
 	free(text);
 }
 
@@ -76,7 +76,7 @@ static void test_documented_paths_served(void **state)
 		found++;
 		*end = ':';
 	}
-	assert_int_equal(found, 7);
+	assert_int_equal(found, 9);
 	free(text);
 }
 

@@ -16,7 +16,7 @@ static void test_ping(void **state)
 {
 	struct json_object *obj, *features;
 	static const char *const all[] = {
-		"info", "pause", "resume", "shutdown", "counters",
+		"info", "pause", "resume", "shutdown", "counters", "hotplug",
 	};
 	size_t i;
 
@@ -46,6 +46,7 @@ static void test_missing_ops(void **state)
 	ops.counters = NULL;
 	ops.pause = NULL;
 	ops.vmm_shutdown = NULL;
+	ops.remove_device = NULL;	/* hot-plug is both or nothing */
 	assert_int_equal(send_with(&ops, GET, "/api/v1/vmm.ping", NULL, 0,
 				   &reply), 200);
 	obj = parse_strictly(reply.body, reply.body_len);
@@ -57,6 +58,7 @@ static void test_missing_ops(void **state)
 
 		assert_string_not_equal(f, "counters");
 		assert_string_not_equal(f, "pause");
+		assert_string_not_equal(f, "hotplug");
 	}
 	json_object_put(obj);
 	free(reply.body);
@@ -72,6 +74,9 @@ static void test_missing_ops(void **state)
 	free(reply.body);
 	assert_int_equal(send_with(&ops, PUT, "/api/v1/vmm.shutdown", NULL, 0,
 				   &reply), 501);
+	free(reply.body);
+	assert_int_equal(send_with(&ops, PUT, "/api/v1/vm.remove-device",
+				   "{\"id\":\"a\"}", 10, &reply), 501);
 	free(reply.body);
 	assert_int_equal(fake->pauses, 0);
 }
@@ -247,7 +252,7 @@ static void test_unterminated_path(void **state)
 	(void)state;
 	memset(req.path, 'a', sizeof(req.path));
 	memcpy(req.path, "/api/v1/vm.info", 15);
-	api__handle(&fake_ops, fake, &req, &reply);
+	api__handle(&fake_ops, fake, &req, &reply, &fake_later);
 	assert_int_equal(reply.status, 404);
 	free(reply.body);
 }

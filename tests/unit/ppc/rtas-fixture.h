@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,8 @@ struct fake_core {
 	int pulses;		/* interrupts pulsed, the last one's number */
 	uint32_t irq;
 	int pulse_ret;
+	/* connector moves the VM side was told of (vCPU threads at once) */
+	_Atomic int drc_changes;
 };
 
 static inline int fake_start_cpu(void *ctx, unsigned int cpu, uint64_t pc,
@@ -70,10 +73,16 @@ static inline int fake_irq_pulse(void *ctx, uint32_t irq)
 	return c->pulse_ret;
 }
 
+static inline void fake_drc_changed(void *ctx)
+{
+	atomic_fetch_add(&((struct fake_core *)ctx)->drc_changes, 1);
+}
+
 static const struct pseries_ops fake_ops = {
 	.start_cpu = fake_start_cpu,
 	.request_exit = fake_request_exit,
 	.irq_pulse = fake_irq_pulse,
+	.drc_changed = fake_drc_changed,
 };
 
 struct fixture {

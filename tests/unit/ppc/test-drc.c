@@ -116,6 +116,35 @@ static void test_boot_device_is_configured_and_removable(void **state)
 	assert_int_equal(entity_sense(f, IDX(BOOT_SLOT)), DRC_ENTITY_UNUSABLE);
 }
 
+/*
+ * The VM side waiting on a plug or unplug hears of every move the guest
+ * makes (so it need not poll), and of nothing that was refused: allocate,
+ * unisolate and the walk's end for an ADD; isolate and give back for a
+ * REMOVE; the walk's other steps are no moves.
+ */
+static void test_vm_side_told_of_each_move(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(drc__plug(&f->p, HP_SLOT), 0);
+	assert_int_equal(atomic_load(&f->core.drc_changes), 0);
+	/* refused: unisolate before allocation */
+	assert_int_equal(indicator(f, DRC_ISOLATION_STATE, IDX(HP_SLOT),
+				   DRC_UNISOLATE), PARAM_ERROR);
+	assert_int_equal(atomic_load(&f->core.drc_changes), 0);
+	guest_add(f, HP_SLOT);
+	assert_int_equal(atomic_load(&f->core.drc_changes), 3);
+	assert_int_equal(drc__unplug_requested(&f->p, HP_SLOT), 0);
+	guest_remove(f, HP_SLOT);
+	assert_int_equal(atomic_load(&f->core.drc_changes), 5);
+	/* without the op (a machine that does not wait), nothing breaks */
+	f->p.ops = NULL;
+	assert_int_equal(drc__unplugged(&f->p, HP_SLOT), 0);
+	assert_int_equal(drc__plug(&f->p, HP_SLOT), 0);
+	guest_add(f, HP_SLOT);
+	assert_int_equal(atomic_load(&f->core.drc_changes), 5);
+}
+
 /* A device the guest never took is released as soon as it is asked for. */
 static void test_unplug_before_the_guest_took_it(void **state)
 {
@@ -315,6 +344,7 @@ int main(void)
 		DRC_TEST(test_hotplug_add_then_remove, setup_drc),
 		DRC_TEST(test_boot_device_is_configured_and_removable, setup_drc),
 		DRC_TEST(test_unplug_before_the_guest_took_it, setup_drc),
+		DRC_TEST(test_vm_side_told_of_each_move, setup_drc),
 		DRC_TEST(test_vm_side_refusals, setup_drc),
 		DRC_TEST(test_indicator_transitions, setup_drc),
 		DRC_TEST(test_unknown_indicators_values_and_connectors, setup_drc),

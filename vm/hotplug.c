@@ -168,6 +168,7 @@ int vm__take_back(struct vm *s, unsigned int slot, bool discard)
 	}
 	s->slot_used[slot] = false;
 	s->unplugging[slot] = false;
+	s->plug_failed[slot] = false;
 	if (discard) {
 		nvdimm__discard(d);
 		return 0;
@@ -189,7 +190,8 @@ static void take_released(struct vm *s)
 	for (i = 0; i < LKVM_MAX_NVDIMMS; i++) {
 		if (!s->unplugging[i] || !drc__released(&s->m.p, i))
 			continue;
-		ret = vm__take_back(s, i, false);
+		/* a plug that failed leaves nothing behind, as if refused */
+		ret = vm__take_back(s, i, s->plug_failed[i]);
 		if (h->op == VM_HOTPLUG_REMOVING && h->slot == i)
 			finish(s, ret);
 		else if (ret)
@@ -233,8 +235,10 @@ static void plug_timed_out(struct vm *s, unsigned int slot)
 	}
 	/*
 	 * The guest is part way through the ADD: its memory may be in use.
-	 * It is asked to give it back, and the device goes when it has.
+	 * It is asked to give it back, and the device goes when it has,
+	 * leaving nothing behind.
 	 */
+	s->plug_failed[slot] = true;
 	rtas_events__request_hotplug(&s->m.p, RTAS_HOTPLUG_ACTION_REMOVE,
 				     s->nvdimm[slot].drc_index);
 	finish(s, lkvm__fail(-ETIMEDOUT, "the guest did not finish adding "
@@ -319,7 +323,7 @@ void vm__hotplug_boot_ended(struct vm *s)
 	for (i = 0; i < LKVM_MAX_NVDIMMS; i++) {
 		if (!s->unplugging[i])
 			continue;
-		ret = vm__take_back(s, i, false);
+		ret = vm__take_back(s, i, s->plug_failed[i]);
 		if (h->op == VM_HOTPLUG_REMOVING && h->slot == i)
 			finish(s, ret);
 		else if (ret)

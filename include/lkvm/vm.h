@@ -49,6 +49,7 @@ struct vm {
 	bool slot_used[LKVM_MAX_NVDIMMS];	/* nvdimm[slot] is open */
 	char nvdimm_id[LKVM_MAX_NVDIMMS][VM_DEVICE_ID_MAX];
 	bool unplugging[LKVM_MAX_NVDIMMS];	/* asked back from the guest */
+	bool plug_failed[LKVM_MAX_NVDIMMS];	/* ... after a plug that timed out */
 	struct vm_hotplug hotplug;
 	/* signals and stdin for the whole run, the machine's exit per boot */
 	struct event_loop loop;

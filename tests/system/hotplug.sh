@@ -63,7 +63,7 @@ check "attach again" "$LKVM" nvdimm attach hp1 $img,512M,128K
 check "the namespace is back without ndctl" wait_for hp.log '^GUEST-PMEM0-BACK' $pid
 check "XFS mounts again" wait_for hp.log '^GUEST-MOUNTED-AGAIN' $pid
 check "every byte is there" wait_for hp.log '^GUEST-SUMS-OK' $pid
-check "the marker too" contains hp.log '^GUEST-MARKER-OK'
+check "the marker too" wait_for hp.log "^GUEST-MARKER-OK" $pid
 wait $pid
 rc=$?
 check "lkvm exits 0 when the guest powers off" test $rc = 0

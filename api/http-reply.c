@@ -65,15 +65,28 @@ int http_reply__format(const struct http_reply *r, bool keep_alive, char **out,
 	return 0;
 }
 
-/* "Payload Too Large" -> "payload_too_large" */
-static void snake_case(char *dst, size_t size, const char *reason)
+/*
+ * "Payload Too Large" -> "PayloadTooLarge": the same form as the routes'
+ * codes (BadRequest, WrongState, ...), so a client matches one style;
+ * 500 is the routes' InternalError.
+ */
+static void camel_case(char *dst, size_t size, int status, const char *reason)
 {
-	size_t i;
+	size_t i, n = 0;
+	bool word_start = true;
 
-	for (i = 0; reason[i] && i + 1 < size; i++)
-		dst[i] = isalnum((unsigned char)reason[i]) ?
-			 (char)tolower((unsigned char)reason[i]) : '_';
-	dst[i] = '\0';
+	if (status == 500)
+		reason = "Internal Error";
+	for (i = 0; reason[i] && n + 1 < size; i++) {
+		if (!isalnum((unsigned char)reason[i])) {
+			word_start = true;
+			continue;
+		}
+		dst[n++] = word_start ? (char)toupper((unsigned char)reason[i]) :
+					reason[i];
+		word_start = false;
+	}
+	dst[n] = '\0';
 }
 
 /* {"error":{"code":...,"message":...}} as a malloc'ed string, or NULL */
@@ -104,7 +117,7 @@ int http_reply__set_error(struct http_reply *r, int status, const char *message)
 	const char *reason = reason_of(status);
 	char code[64];
 
-	snake_case(code, sizeof(code), reason ? reason : "error");
+	camel_case(code, sizeof(code), status, reason ? reason : "Error");
 	free(r->body);
 	r->status = status;
 	r->body = error_json(code, message);

@@ -137,8 +137,9 @@ int http_reply__format(const struct http_reply *r, bool keep_alive, char **out,
 
 /*
  * Make @r an error reply: @status with the body
- * {"error":{"code":"<reason in snake case>","message":"<message>"}},
- * e.g. "bad_request" for 400. @r->body (NULL or malloc'ed) is replaced.
+ * {"error":{"code":"<reason in CamelCase>","message":"<message>"}},
+ * e.g. "BadRequest" for 400, "RequestTimeout" for 408 (500 is
+ * "InternalError", as the routes say). @r->body (NULL or malloc'ed) is replaced.
  * 0, or -ENOMEM (then @r->body is NULL).
  */
 int http_reply__set_error(struct http_reply *r, int status, const char *message);

@@ -78,14 +78,14 @@ static void test_format_404_error(void **state)
 	(void)state;
 	assert_int_equal(http_reply__set_error(&r, 404, "no route \"/x\""), 0);
 	assert_int_equal(r.status, 404);
-	assert_string_equal(r.body, "{\"error\":{\"code\":\"not_found\","
+	assert_string_equal(r.body, "{\"error\":{\"code\":\"NotFound\","
 			    "\"message\":\"no route \\\"/x\\\"\"}}");
 	expect_bytes(&r, "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
 		     "Content-Length: 58\r\nConnection: close\r\n\r\n"
-		     "{\"error\":{\"code\":\"not_found\",\"message\":\"no route \\\"/x\\\"\"}}");
+		     "{\"error\":{\"code\":\"NotFound\",\"message\":\"no route \\\"/x\\\"\"}}");
 	/* a second error replaces the first body */
 	assert_int_equal(http_reply__set_error(&r, 413, "too/large"), 0);
-	assert_string_equal(r.body, "{\"error\":{\"code\":\"payload_too_large\","
+	assert_string_equal(r.body, "{\"error\":{\"code\":\"PayloadTooLarge\","
 			    "\"message\":\"too/large\"}}");
 	assert_int_equal(r.body_len, strlen(r.body));
 	free(r.body);

@@ -61,7 +61,7 @@ static void test_bad_requests_answered_in_json(void **state)
 	client_send(&c, "\x16\x03\x01garbage\r\n\r\n");
 	assert_true(serve_until(fx, client_done, &c, 2000));
 	assert_int_equal(client_status(&c, body, sizeof(body)), 400);
-	assert_non_null(strstr(body, "{\"error\":{\"code\":\"bad_request\","
+	assert_non_null(strstr(body, "{\"error\":{\"code\":\"BadRequest\","
 				     "\"message\":\"malformed request"));
 	client_free(&c);
 	/* a request cut short by the client's half-close */

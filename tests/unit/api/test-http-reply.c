@@ -81,7 +81,7 @@ static void test_format_404_error(void **state)
 	assert_string_equal(r.body, "{\"error\":{\"code\":\"NotFound\","
 			    "\"message\":\"no route \\\"/x\\\"\"}}");
 	expect_bytes(&r, "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
-		     "Content-Length: 58\r\nConnection: close\r\n\r\n"
+		     "Content-Length: 57\r\nConnection: close\r\n\r\n"
 		     "{\"error\":{\"code\":\"NotFound\",\"message\":\"no route \\\"/x\\\"\"}}");
 	/* a second error replaces the first body */
 	assert_int_equal(http_reply__set_error(&r, 413, "too/large"), 0);

@@ -130,9 +130,12 @@ h=$stage/host
 new_root "$h"
 cp "$top/lkvm" "$h/usr/bin/lkvm"
 install_elf "$sysroot" "$top/lkvm" "$h"
-# lkvm loads libpmem with dlopen when a vNVDIMM needs it
-cp -L "$(find_lib "$sysroot" libpmem.so.1)" "$h/lib/powerpc64le-linux-gnu/"
-install_elf "$sysroot" "$h/lib/powerpc64le-linux-gnu/libpmem.so.1" "$h"
+# lkvm loads libpmem with dlopen when a vNVDIMM needs it, and libxml2 (with
+# ICU, lzma and zlib) when it reads an XML: lkvm nvdimm attach NAME FILE.xml
+for lib in libpmem.so.1 libxml2.so.2; do
+	cp -L "$(find_lib "$sysroot" $lib)" "$h/lib/powerpc64le-linux-gnu/"
+	install_elf "$sysroot" "$h/lib/powerpc64le-linux-gnu/$lib" "$h"
+done
 # the host's own tools: a disk for the power-cut tests, a devdax namespace
 for b in usr/bin/ndctl usr/bin/daxctl sbin/mke2fs sbin/mkfs.ext4; do
 	cp -L "$userland/$b" "$h/$b"
@@ -147,6 +150,9 @@ cp "$out.tmp/guest-fio.cpio" "$h/guest/initrd-fio.cpio"
 # image); its GUID record travels here
 cp "$out.tmp/rootfs.img.uuid" "$h/guest/rootfs.img.uuid"
 cp "$top/tests/system/"*.sh "$h/scenarios/"
+# the scenarios' documents, such as the seed's nvdimm XMLs
+mkdir -p "$h/scenarios/data"
+cp "$top/tests/system/data/"* "$h/scenarios/data/"
 cp "$here/host/demo.sh" "$h/scenarios/demo.sh"
 make_cpio "$h" "$out.tmp/host.cpio"
 

@@ -6,7 +6,7 @@ set -euo pipefail
 
 if [ "$(uname -m)" = ppc64le ]; then
 	build="gcc make libfdt-dev libpmem-dev libseccomp-dev libjson-c-dev libhttp-parser-dev
-	       pkg-config"
+	       libxml2-dev pkg-config"
 	unit="$build libcmocka-dev"
 	fuzz="$unit clang libclang-rt-dev"
 	system="$build busybox-static"
@@ -14,7 +14,7 @@ else
 	build="make gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross mmdebstrap
 	       debian-archive-keyring ca-certificates"
 	unit="$build gcc libc6-dev libcmocka-dev libfdt-dev libpmem-dev libseccomp-dev
-	      libjson-c-dev libhttp-parser-dev qemu-user"
+	      libjson-c-dev libhttp-parser-dev libxml2-dev qemu-user"
 	# libFuzzer comes with clang's runtime
 	fuzz="$unit clang libclang-rt-14-dev"
 	# gcc and libc6-dev: the kernel's build builds its own host tools

@@ -23,7 +23,7 @@ CFLAGS  += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -MMD -MP \
 KVM_PURE  := kvm/caps.c kvm/vcpu-sandbox.c kvm/slots.c kvm/run-state.c
 PURE_SRCS := $(wildcard util/*.c ppc/*.c fdt/*.c devices/*.c pmem/*.c image/*.c \
              $(filter-out api/vm-ops.c,$(wildcard api/*.c)) *-options.c) \
-             run-sandbox.c $(KVM_PURE)
+             $(wildcard nvdimm-xml*.c) xml-lib.c run-sandbox.c $(KVM_PURE)
 # Code that talks to /dev/kvm or runs the commands (api/vm-ops.c: the
 # control API's calls into a running VM).
 KVM_SRCS  := main.c control-cli.c $(wildcard builtin-*.c vm/*.c) api/vm-ops.c \
@@ -32,11 +32,14 @@ KVM_SRCS  := main.c control-cli.c $(wildcard builtin-*.c vm/*.c) api/vm-ops.c \
 # (commands/: the option parsers); shared fixtures stay in tests/unit/
 TEST_SRCS := $(wildcard tests/unit/*/test-*.c)
 
+# libxml2's headers; the library itself is loaded with dlopen (xml-lib.c)
+XML_INC := -isystem /usr/include/libxml2
+
 ifeq ($(MACHINE),ppc64le)
 # Native on POWER: the system's compiler and libraries.
 TARGET_CC     := $(CC)
 SYSROOT_DEP   :=
-TARGET_CFLAGS := $(CFLAGS)
+TARGET_CFLAGS := $(CFLAGS) $(XML_INC)
 TARGET_LIBDIR :=
 TARGET_RUN    :=
 else
@@ -45,12 +48,14 @@ TARGET_CC     := $(CROSS)gcc
 SYSROOT       := build/sysroot
 SYSROOT_DEP   := $(SYSROOT)/.done
 TARGET_LIBDIR := $(SYSROOT)/usr/lib/powerpc64le-linux-gnu
-TARGET_CFLAGS := $(CFLAGS) -isystem $(SYSROOT)/usr/include
+TARGET_CFLAGS := $(CFLAGS) -isystem $(SYSROOT)/usr/include \
+                 -isystem $(SYSROOT)/usr/include/libxml2
 TARGET_LDFLAGS := -L$(TARGET_LIBDIR) -Wl,-rpath-link,$(TARGET_LIBDIR) \
                   -Wl,-rpath-link,$(SYSROOT)/lib/powerpc64le-linux-gnu
 TARGET_RUN    := qemu-ppc64le -L $(SYSROOT)
 endif
-# libpmem is loaded with dlopen when a vNVDIMM needs it (pmem/pmem-lib.c)
+# libpmem is loaded with dlopen when a vNVDIMM needs it (pmem/pmem-lib.c),
+# libxml2 when an XML is read (xml-lib.c)
 LIBS := -Wl,--as-needed -l:libfdt.a -l:libseccomp.a -l:libjson-c.a -l:libhttp_parser.a \
         -ldl -lpthread
 # the same, from the build machine's shared libraries (native tests, fuzzing)
@@ -101,10 +106,10 @@ lkvm: $(TARGET_PURE_OBJS) $(TARGET_KVM_OBJS)
 # How each flavour of the pure code compiles: the ppc64le target, native,
 # native under ASan+UBSan or TSan, and libFuzzer's instrumentation.
 target_cc = $(TARGET_CC) $(TARGET_CFLAGS)
-native_cc = $(CC) $(CFLAGS)
+native_cc = $(CC) $(CFLAGS) $(XML_INC)
 asan_cc   = $(native_cc) $(ASAN_FLAGS)
 tsan_cc   = $(native_cc) $(TSAN_FLAGS)
-fuzz_cc   = $(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link
+fuzz_cc   = $(FUZZ_CC) $(CFLAGS) $(XML_INC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link
 # what a unit test links besides the pure objects
 target_test_libs = $(TARGET_LDFLAGS) -lcmocka -lpmem $(LIBS)
 native_test_libs = -lcmocka $(NATIVE_LIBS)

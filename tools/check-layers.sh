@@ -21,7 +21,7 @@ owner_of() {
 	nvdimm-format.h|rootfs-pmem.h) echo image ;;
 	machine.h|vm.h) echo vm ;;
 	api.h|api-vm.h|http.h|api-client.h|api-server.h) echo api ;;
-	config.h|builtin.h) echo commands ;;
+	config.h|builtin.h|nvdimm-xml.h|xml-lib.h) echo commands ;;
 	*) echo unknown ;;
 	esac
 }

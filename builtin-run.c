@@ -104,6 +104,7 @@ static void vm_params_from(struct vm_params *p, const struct vm_config *cfg,
 		.panic_stops = cfg->on_panic != ON_PANIC_GUEST,
 		.nvdimm = cfg->nvdimm,
 		.nr_nvdimms = cfg->nr_nvdimms,
+		.nvdimm_id = cfg->nvdimm_id,
 		.main_policy = &run_main_policy,
 	};
 }

@@ -7,6 +7,7 @@
 
 #include "lkvm/api-server.h"
 #include "lkvm/config.h"
+#include "lkvm/nvdimm-xml.h"
 #include "lkvm/util.h"
 
 enum {
@@ -18,6 +19,7 @@ enum {
 	OPT_ON_PANIC,
 	OPT_SECCOMP,
 	OPT_API_SOCKET,
+	OPT_NVDIMM_XML,
 };
 
 static const struct option long_options[] = {
@@ -28,6 +30,7 @@ static const struct option long_options[] = {
 	{ "params", required_argument, NULL, 'p' },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "nvdimm", required_argument, NULL, OPT_NVDIMM },
+	{ "nvdimm-xml", required_argument, NULL, OPT_NVDIMM_XML },
 	{ "rootfs-pmem", required_argument, NULL, OPT_ROOTFS_PMEM },
 	{ "debug", no_argument, NULL, OPT_DEBUG },
 	{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
@@ -55,6 +58,8 @@ const char *run_options__usage(void)
 	       "                        of 256M) for the guest plus a LABEL-byte label area\n"
 	       "                        (>= 128K), backed by file or device-DAX PATH; a missing\n"
 	       "                        or empty file is created; ro maps it read-only\n"
+	       "      --nvdimm-xml FILE the same from libvirt's <memory model='nvdimm'>\n"
+	       "                        element in FILE (repeatable; docs/nvdimm-xml.md)\n"
 	       "      --rootfs-pmem IMAGE\n"
 	       "                        boot with / on IMAGE, a read-only pmem root file system\n"
 	       "                        image (lkvm nvdimm format + ext4/XFS); no initrd needed\n"
@@ -119,6 +124,37 @@ static int parse_name(const char *arg, const char **out)
 			  shown, len > VM_NAME_MAX ? "..." : "", VM_NAME_MAX);
 }
 
+/*
+ * --nvdimm-xml FILE: the device of libvirt's element, in the next slot.
+ * What lkvm run cannot honour is refused by name: a base address (lkvm
+ * places each region), a slot other than the next one (slots follow the
+ * command line, as for --nvdimm).
+ */
+static int parse_nvdimm_xml(const char *file, struct vm_config *cfg)
+{
+	static struct nvdimm_xml x;	/* a path is 4 KiB: not on the stack */
+	unsigned int n = cfg->nr_nvdimms;
+
+	if (n >= LKVM_MAX_NVDIMMS)
+		return lkvm__fail(-E2BIG, "--nvdimm-xml: at most %d devices",
+				  LKVM_MAX_NVDIMMS);
+	if (nvdimm_xml__read_file(file, &x))
+		return lkvm__fail(-EINVAL, "--nvdimm-xml %s", lkvm__last_error());
+	if (x.has_base)
+		return lkvm__fail(-EINVAL, "--nvdimm-xml %s: <address base='%#llx'>: "
+				  "lkvm places each region itself", file,
+				  (unsigned long long)x.base);
+	if (x.has_slot && x.slot != n)
+		return lkvm__fail(-EINVAL, "--nvdimm-xml %s: <address slot='%u'>: "
+				  "devices take slots in command-line order, and "
+				  "this one is slot %u", file, x.slot, n);
+	cfg->nvdimm[n] = x.cfg;
+	if (x.has_id)
+		snprintf(cfg->nvdimm_id[n], sizeof(cfg->nvdimm_id[n]), "%s", x.id);
+	cfg->nr_nvdimms++;
+	return 0;
+}
+
 static int parse_one(int opt, const char *arg, struct vm_config *cfg)
 {
 	uint64_t v;
@@ -152,6 +188,8 @@ static int parse_one(int opt, const char *arg, struct vm_config *cfg)
 			return -EINVAL;
 		cfg->nr_nvdimms++;
 		return 0;
+	case OPT_NVDIMM_XML:
+		return parse_nvdimm_xml(arg, cfg);
 	case OPT_ROOTFS_PMEM:
 		cfg->rootfs_pmem = arg;
 		return 0;

@@ -59,12 +59,8 @@ static int pick_slot(struct vm *s, int want)
 			  LKVM_MAX_NVDIMMS);
 }
 
-/*
- * The id is unique; "nvdimmN" is slot N's own name, so another slot's
- * device cannot take it.
- */
-static int settle_id(struct vm *s, const char *id, unsigned int slot,
-		     char out[VM_DEVICE_ID_MAX])
+int vm__settle_id(struct vm *s, const char *id, unsigned int slot,
+		  char out[VM_DEVICE_ID_MAX])
 {
 	char own[VM_DEVICE_ID_MAX];
 	unsigned int n;
@@ -134,7 +130,7 @@ int vm__add_nvdimm(struct vm *s, const struct vm_nvdimm_request *req,
 	slot = pick_slot(s, req->slot);
 	if (slot < 0)
 		return slot;
-	ret = settle_id(s, req->id, (unsigned int)slot, id);
+	ret = vm__settle_id(s, req->id, (unsigned int)slot, id);
 	if (!ret)
 		ret = check_not_attached(s, req->cfg->path);
 	if (!ret)

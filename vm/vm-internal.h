@@ -32,6 +32,13 @@ void vm__hotplug_cancel(struct vm *vm);
  */
 int vm__parked(struct vm *vm, int (*fn)(struct vm *vm, unsigned int slot),
 	       unsigned int slot);
+/*
+ * The id of the device for @slot: @id (NULL or "": "nvdimmSLOT") if no
+ * device has it and it is not another slot's own "nvdimmN". 0 with @out
+ * filled, or -EEXIST / -EINVAL with a message.
+ */
+int vm__settle_id(struct vm *vm, const char *id, unsigned int slot,
+		  char out[VM_DEVICE_ID_MAX]);
 /* attach nvdimm[slot] to the machine and register it (parked) */
 int vm__plug_memory(struct vm *vm, unsigned int slot);
 /*

@@ -212,9 +212,12 @@ static int open_nvdimms(struct vm *s, const struct vm_params *cfg)
 		ret = nvdimm__open(&s->nvdimm[i], &cfg->nvdimm[i], i);
 		if (ret)
 			return lkvm__fail(ret, "--nvdimm: %s", lkvm__last_error());
+		ret = vm__settle_id(s, cfg->nvdimm_id ? cfg->nvdimm_id[i] : NULL,
+				    i, s->nvdimm_id[i]);
 		s->slot_used[i] = true;
-		snprintf(s->nvdimm_id[i], sizeof(s->nvdimm_id[i]), "nvdimm%u", i);
 		nvdimm__as_device(&s->nvdimm[i]);
+		if (ret)
+			return ret;
 		ret = device_registry__add(&s->devices, &s->nvdimm[i].dev);
 		if (ret)
 			return lkvm__fail(ret, "--nvdimm: slot %u taken", i);

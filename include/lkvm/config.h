@@ -52,6 +52,8 @@ struct vm_config {
 	bool seccomp;		/* --seccomp=on (the default) */
 	unsigned int nr_nvdimms;
 	struct nvdimm_config nvdimm[LKVM_MAX_NVDIMMS];
+	/* a device's id from --nvdimm-xml's <alias>; "" for nvdimmSLOT */
+	char nvdimm_id[LKVM_MAX_NVDIMMS][32];
 };
 
 enum { RUN_OPTIONS_OK = 0, RUN_OPTIONS_HELP = 1 };

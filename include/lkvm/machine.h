@@ -28,6 +28,7 @@ struct vm_params {
 	bool panic_stops;		/* a guest panic stops the VM */
 	const struct nvdimm_config *nvdimm;
 	unsigned int nr_nvdimms;
+	const char (*nvdimm_id)[32];	/* each one's id, "" for nvdimmSLOT; or NULL */
 	/* the main thread's seccomp allow-list, from the first start on */
 	const struct sandbox_policy *main_policy;
 };

@@ -5,7 +5,9 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "expect-error.h"
@@ -209,6 +211,76 @@ static void test_nvdimm_errors(void **state)
 	assert_true(cfg.nvdimm[0].size == 2952790016ULL);
 }
 
+/* @text in a new file under /tmp; its path (the caller unlinks it) */
+static char *xml_file(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/lkvm-test-XXXXXX.xml");
+	fd = mkstemps(path, 4);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+#define XML_HEAD "<memory model='nvdimm' access='shared'><source><path>/srv/p.img</path></source>"
+#define XML_TARGET "<target><size unit='GiB'>1</size><label><size unit='KiB'>128</size></label></target>"
+
+static void test_nvdimm_xml(void **state)
+{
+	struct vm_config cfg;
+	char *f;
+
+	(void)state;
+	/* the seed's start XML: libvirt's pSeries rule */
+	assert_int_equal(PARSE(&cfg, "-k", "k", "--nvdimm-xml",
+			       "tests/system/data/nvdimm-start.xml"), 0);
+	assert_int_equal(cfg.nr_nvdimms, 1);
+	assert_string_equal(cfg.nvdimm[0].path, "/tmp/nvdimm");
+	assert_true(cfg.nvdimm[0].size == 2952790016ULL);
+	assert_true(cfg.nvdimm[0].label_size == 128 * KiB);
+	assert_true(cfg.nvdimm[0].has_uuid);
+	assert_string_equal(cfg.nvdimm_id[0], "");
+
+	/* after a --nvdimm: slot 1, with its alias as its id */
+	f = xml_file(XML_HEAD XML_TARGET "<alias name='data'/><address type='dimm' slot='1'/></memory>");
+	assert_int_equal(PARSE(&cfg, "-k", "k", "--nvdimm", "/srv/a.img,256M,128K",
+			       "--nvdimm-xml", f), 0);
+	unlink(f);
+	assert_int_equal(cfg.nr_nvdimms, 2);
+	assert_string_equal(cfg.nvdimm[1].path, "/srv/p.img");
+	assert_true(cfg.nvdimm[1].size == 768 * MiB);
+	assert_string_equal(cfg.nvdimm_id[0], "");
+	assert_string_equal(cfg.nvdimm_id[1], "data");
+}
+
+static void test_nvdimm_xml_refused(void **state)
+{
+	struct vm_config cfg;
+	char *f;
+
+	(void)state;
+	f = xml_file(XML_HEAD XML_TARGET "<address type='dimm' slot='2'/></memory>");
+	expect_error(PARSE(&cfg, "-k", "k", "--nvdimm-xml", f),
+		     "<address slot='2'>: devices take slots in command-line order");
+	unlink(f);
+	f = xml_file(XML_HEAD XML_TARGET "<address type='dimm' slot='0' base='0x100000000'/></memory>");
+	expect_error(PARSE(&cfg, "-k", "k", "--nvdimm-xml", f), "base='0x100000000'");
+	unlink(f);
+	f = xml_file(XML_HEAD XML_TARGET);
+	expect_error(PARSE(&cfg, "-k", "k", "--nvdimm-xml", f), "--nvdimm-xml ");
+	unlink(f);
+	expect_error(PARSE(&cfg, "-k", "k", "--nvdimm-xml", "/nonexistent/x.xml"),
+		     "--nvdimm-xml ");
+	/* the same file twice, however it is given */
+	f = xml_file(XML_HEAD XML_TARGET "</memory>");
+	expect_error(PARSE(&cfg, "-k", "k", "--nvdimm", "/srv/p.img,768M,128K",
+			   "--nvdimm-xml", f), "--nvdimm");
+	unlink(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +295,8 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_nvdimm_limit),
 		cmocka_unit_test(test_nvdimm_errors),
+		cmocka_unit_test(test_nvdimm_xml),
+		cmocka_unit_test(test_nvdimm_xml_refused),
 	};
 
 	return cmocka_run_group_tests_name("run-options", tests, NULL, NULL);

@@ -124,7 +124,11 @@ static void vcpu_counters(struct vm *vm, unsigned int i, struct api_counter_set 
 		add(set, "hcall_other", hc->other);
 }
 
-/* Per vNVDIMM: what ndctl's perf_stats sees where they overlap, and more. */
+/*
+ * Per vNVDIMM: what ndctl's perf_stats sees where they overlap, and more:
+ * what the flushes made durable, in bytes and host pages (KVM's dirty log,
+ * devices/scm-flush.c), and the counts of it that failed.
+ */
 static void nvdimm_counters(struct vm *vm, unsigned int slot,
 			    struct api_counter_set *set)
 {
@@ -136,6 +140,9 @@ static void nvdimm_counters(struct vm *vm, unsigned int slot,
 	add(set, "flushes", d->flushes);
 	add(set, "flush_ns", d->flush_ns);
 	add(set, "flush_failures", d->flush_failures);
+	add(set, "bytes_flushed", d->bytes_flushed);
+	add(set, "pages_flushed", d->pages_flushed);
+	add(set, "dirty_log_failures", d->dirty_log_failures);
 	add(set, "binds", d->binds);
 }
 

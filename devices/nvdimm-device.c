@@ -4,6 +4,7 @@
  * node name), its place in guest memory on each boot or hot-plug, and its
  * ibm,pmemory node. The SCM hcalls it serves are in scm-*.c.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,7 @@ static int nvdimm_attach(struct device *dev, struct pseries *p)
 {
 	struct nvdimm *d = nvdimm__of(dev);
 	uint64_t size = d->cfg.size;
+	bool logs;
 	int ret;
 
 	ret = memmap__alloc_pmem(&p->map, size, &d->gpa);
@@ -50,11 +52,18 @@ static int nvdimm_attach(struct device *dev, struct pseries *p)
 				 d->cfg.path);
 		goto free_window;
 	}
-	/* KVM on POWER has no read-only slots: the mapping itself refuses */
+	/*
+	 * KVM on POWER has no read-only slots: the mapping itself refuses.
+	 * What a flush makes durable is counted from KVM's dirty log, so only
+	 * a device with flushes to count logs: not a read-only one (nothing
+	 * to make durable), nor real pmem (no flush hcall).
+	 */
+	logs = d->needs_flush_hcall && !d->cfg.readonly;
 	ret = p->ops->map_memory(p->ops_ctx, d->gpa, size, d->data,
-				 &d->mem_slot);
+				 logs ? PSERIES_MAP_LOG_DIRTY : 0, &d->mem_slot);
 	if (ret)
 		goto remove_region;
+	d->logs_dirty = logs;
 	return 0;
 
 remove_region:
@@ -68,6 +77,7 @@ static void nvdimm_detach(struct device *dev, struct pseries *p)
 {
 	struct nvdimm *d = nvdimm__of(dev);
 
+	d->logs_dirty = false;
 	p->ops->unmap_memory(p->ops_ctx, d->mem_slot);
 	guest_mem__remove(&p->mem, d->gpa);
 	memmap__free_pmem(&p->map, d->gpa);

@@ -16,6 +16,10 @@
  * served, never hidden behind a later success: after a failed fdatasync
  * the kernel may already have dropped the dirty pages, so a later success
  * says nothing about them.
+ *
+ * Backing flushes that succeed also count what they made durable (the
+ * bytes_flushed statistic): the guest pages stored to since the previous
+ * count, from KVM's dirty log of the device's memory slot.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -39,8 +43,73 @@ static int backing_flush(struct nvdimm *d)
 	return d->ops->flush(d);
 }
 
+/*
+ * Count the pages of @d the guest stored to since the last count, which
+ * the backing flush that just succeeded made durable. Only the caller
+ * running the merged flush counts, so counts of one device (and the
+ * slot's log buffer) never overlap, and a page is counted once however
+ * many callers that flush serves. The slot cannot go meanwhile: the
+ * device is pinned by the hcall, and slots change only while no vCPU is
+ * inside a handler.
+ *
+ * Reading KVM's log costs time in proportion to the device's size, not
+ * to what was stored: on radix KVM-HV it walks the slot's page table page
+ * by page (0.65 ms per GiB in the emulated POWER9 host, where a flush
+ * takes about 1 ms; counting at every flush made a guest's 4k write +
+ * fsync two to eight times slower). So a flush counts only if the last
+ * count is SCM_COUNT_SHARE times its cost ago: at most 1% of the time
+ * goes to counting, a cheap count (a small device) is made at nearly
+ * every flush, and what a flush left uncounted is counted by the first
+ * flush after that (a page stored to before a flush was made durable by
+ * it, whichever flush counts it). The cost is the smaller of the last two
+ * counts', so that one count slowed by chance (its thread preempted) does
+ * not hold counting back, and the wait is at most SCM_COUNT_MAX_WAIT_NS:
+ * flushes that keep coming are counted at least that often.
+ *
+ * After the fdatasync, not before: writeback write-protects each page it
+ * writes, which unmaps it from the guest, and KVM moves the page's dirty
+ * bit into the slot's own bitmap as it unmaps; the count then merges that
+ * bitmap, with a TLB invalidation only for a page stored to again
+ * meanwhile. Counting first clears every dirty page's bit with an
+ * invalidation of its own, one more than the writeback makes anyway:
+ * 2.0 ms against 0.8 ms for 256 MiB stored to a 1 GiB device. (A page
+ * stored to during the fdatasync is counted now and made durable by the
+ * next flush: still counted once.) The durability is the fdatasync's
+ * alone; a failed count costs the statistic, never the flush, and is
+ * reported once per device.
+ */
+#define SCM_COUNT_SHARE		100
+#define SCM_COUNT_MAX_WAIT_NS	1000000000ULL
+
+static void count_flushed(struct pseries *p, struct nvdimm *d)
+{
+	struct nvdimm_flush_merge *s = &d->flush_merge;
+	uint64_t pages = 0, page_size = 0, t0, cost, wait;
+	int ret;
+
+	if (!d->logs_dirty || !p->ops || !p->ops->harvest_dirty)
+		return;
+	t0 = lkvm__now_ns();
+	if (t0 < s->next_count_ns)
+		return;
+	ret = p->ops->harvest_dirty(p->ops_ctx, d->mem_slot, &pages, &page_size);
+	cost = lkvm__now_ns() - t0;
+	wait = SCM_COUNT_SHARE * (s->count_cost_ns && s->count_cost_ns < cost ?
+				  s->count_cost_ns : cost);
+	s->count_cost_ns = cost;
+	s->next_count_ns = t0 + (wait < SCM_COUNT_MAX_WAIT_NS ? wait : SCM_COUNT_MAX_WAIT_NS);
+	if (ret) {
+		if (atomic_fetch_add(&d->dirty_log_failures, 1) == 0)
+			lkvm__warn("nvdimm%u: bytes_flushed falls short from here: %s",
+				   d->slot, lkvm__last_error());
+		return;
+	}
+	atomic_fetch_add(&d->pages_flushed, pages);
+	atomic_fetch_add(&d->bytes_flushed, pages * page_size);
+}
+
 /* Make everything written to @d so far durable: true on success. */
-static bool flush_merged(struct nvdimm *d)
+static bool flush_merged(struct pseries *p, struct nvdimm *d)
 {
 	struct nvdimm_flush_merge *s = &d->flush_merge;
 	uint64_t want, gen;
@@ -64,6 +133,9 @@ static bool flush_merged(struct nvdimm *d)
 		gen = ++s->started;
 		pthread_mutex_unlock(&s->lock);
 		ret = backing_flush(d);
+		/* a failed flush made nothing durable: nothing to count */
+		if (!ret)
+			count_flushed(p, d);
 		pthread_mutex_lock(&s->lock);
 		if (ret)
 			s->failed = gen;
@@ -99,7 +171,6 @@ long scm_flush(struct pseries *p, struct nvdimm *d, uint64_t *args)
 	uint64_t token = args[1], t0;
 	bool ok;
 
-	(void)p;
 	/*
 	 * Every flush completes within the call that asked for it, so no
 	 * token was ever handed out and any non-zero one is unknown; this
@@ -112,7 +183,7 @@ long scm_flush(struct pseries *p, struct nvdimm *d, uint64_t *args)
 		return H_UNSUPPORTED;
 
 	t0 = lkvm__now_ns();
-	ok = flush_merged(d);
+	ok = flush_merged(p, d);
 	/* flush_ns / flushes is the mean time a guest flush took */
 	atomic_fetch_add(&d->flush_ns, lkvm__now_ns() - t0);
 	atomic_fetch_add(&d->flushes, 1);

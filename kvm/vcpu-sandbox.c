@@ -10,7 +10,8 @@
  * ioctls of start-cpu and the interrupt endianness, the console's writes
  * and waits, flushes of vNVDIMM backings, kicks of other vCPUs, and
  * KVM_IRQ_LINE: check-exception and event-scan pulse an event source's
- * interrupt again while logs still wait.
+ * interrupt again while logs still wait; KVM_GET_DIRTY_LOG: a vNVDIMM
+ * flush counts the pages it made durable.
  */
 static const char *const vcpu_syscalls[] = {
 	"poll", "ppoll", "fdatasync", "fsync", "msync", NULL,
@@ -18,7 +19,7 @@ static const char *const vcpu_syscalls[] = {
 
 static const unsigned long vcpu_ioctls[] = {
 	KVM_RUN, KVM_GET_REGS, KVM_SET_REGS, KVM_GET_SREGS, KVM_GET_ONE_REG,
-	KVM_SET_ONE_REG, KVM_IRQ_LINE,
+	KVM_SET_ONE_REG, KVM_IRQ_LINE, KVM_GET_DIRTY_LOG,
 #ifdef __powerpc64__	/* its argument's type is POWER's (unit tests run elsewhere) */
 	KVM_PPC_CONFIGURE_V3_MMU,
 #endif

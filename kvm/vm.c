@@ -40,6 +40,12 @@ int kvm_vm__create(struct kvm_vm *vm, const char *dev)
 		goto fail;
 	}
 	vm->run_size = (size_t)ret;
+	ret = (int)sysconf(_SC_PAGESIZE);
+	if (ret <= 0) {
+		ret = lkvm__fail(-EINVAL, "cannot tell the host's page size");
+		goto fail;
+	}
+	vm->page_size = (uint64_t)ret;
 	return 0;
 fail:
 	kvm_vm__destroy(vm);
@@ -55,13 +61,16 @@ void kvm_vm__destroy(struct kvm_vm *vm)
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	vm->xics_fd = vm->vm_fd = vm->kvm_fd = -1;
+	/* the slots went with the VM: their numbers and buffers too */
+	kvm_slots__destroy(&vm->slots);
 }
 
 int kvm_vm__add_memory(struct kvm_vm *vm, uint64_t gpa, uint64_t size,
-		       void *host, bool readonly, unsigned int *slot_out)
+		       void *host, unsigned int flags, unsigned int *slot_out)
 {
 	struct kvm_userspace_memory_region r = {
-		.flags = readonly ? KVM_MEM_READONLY : 0,
+		.flags = (flags & KVM_VM_MEM_READONLY ? KVM_MEM_READONLY : 0) |
+			 (flags & KVM_VM_MEM_LOG_DIRTY ? KVM_MEM_LOG_DIRTY_PAGES : 0),
 		.guest_phys_addr = gpa,
 		.memory_size = size,
 		.userspace_addr = (uintptr_t)host,
@@ -73,6 +82,18 @@ int kvm_vm__add_memory(struct kvm_vm *vm, uint64_t gpa, uint64_t size,
 	if (ret)
 		return ret;
 	r.slot = slot;
+	/* KVM sizes its log in whole pages: so does the buffer */
+	if (flags & KVM_VM_MEM_LOG_DIRTY) {
+		ret = size % vm->page_size ? lkvm__fail(-EINVAL,
+				"guest memory at 0x%llx: %llu bytes are no whole number of %llu-byte pages",
+				(unsigned long long)gpa, (unsigned long long)size,
+				(unsigned long long)vm->page_size) :
+			kvm_slots__log_dirty(&vm->slots, slot, size / vm->page_size);
+		if (ret) {
+			kvm_slots__free(&vm->slots, slot);
+			return ret;
+		}
+	}
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0) {
 		ret = -errno;
 		kvm_slots__free(&vm->slots, slot);
@@ -96,6 +117,30 @@ int kvm_vm__remove_memory(struct kvm_vm *vm, unsigned int slot)
 		return lkvm__fail(-errno, "cannot unmap KVM memory slot %u: %s",
 				  slot, strerror(errno));
 	return kvm_slots__free(&vm->slots, slot);
+}
+
+/*
+ * KVM fills the buffer with the pages dirtied since the last call and
+ * clears its own record, under its slots lock. On radix KVM-HV that walks
+ * the slot's partition-scoped page table: a page still mapped dirty loses
+ * its dirty bit (one TLB invalidation each), a page the host has unmapped
+ * meanwhile (writeback write-protecting it, say) left its bit in the
+ * slot's own bitmap, which is merged in for free.
+ */
+int kvm_vm__get_dirty_log(struct kvm_vm *vm, unsigned int slot, uint64_t *pages)
+{
+	struct kvm_dirty_log log = {
+		.slot = slot,
+		.dirty_bitmap = kvm_slots__dirty_bitmap(&vm->slots, slot),
+	};
+
+	if (!log.dirty_bitmap)
+		return lkvm__fail(-ENOENT, "KVM memory slot %u logs no dirty pages", slot);
+	if (ioctl(vm->vm_fd, KVM_GET_DIRTY_LOG, &log) < 0)
+		return lkvm__fail(-errno, "cannot read the dirty log of KVM memory slot %u: %s",
+				  slot, strerror(errno));
+	*pages = kvm_slots__count_dirty(&vm->slots, slot);
+	return 0;
 }
 
 int kvm_vm__create_xics(struct kvm_vm *vm)

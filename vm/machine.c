@@ -60,11 +60,13 @@ static void op_request_exit(void *ctx)
 }
 
 static int op_map_memory(void *ctx, uint64_t gpa, uint64_t size, void *host,
-			 unsigned int *slot)
+			 unsigned int flags, unsigned int *slot)
 {
 	struct machine *m = ctx;
 
-	return kvm_vm__add_memory(&m->vm, gpa, size, host, false, slot);
+	return kvm_vm__add_memory(&m->vm, gpa, size, host,
+				  flags & PSERIES_MAP_LOG_DIRTY ? KVM_VM_MEM_LOG_DIRTY : 0,
+				  slot);
 }
 
 static int op_unmap_memory(void *ctx, unsigned int slot)
@@ -72,6 +74,15 @@ static int op_unmap_memory(void *ctx, unsigned int slot)
 	struct machine *m = ctx;
 
 	return kvm_vm__remove_memory(&m->vm, slot);
+}
+
+static int op_harvest_dirty(void *ctx, unsigned int slot, uint64_t *pages,
+			    uint64_t *page_size)
+{
+	struct machine *m = ctx;
+
+	*page_size = m->vm.page_size;
+	return kvm_vm__get_dirty_log(&m->vm, slot, pages);
 }
 
 /* Edge sources: the raise is the interrupt, the lower keeps it an edge. */
@@ -102,6 +113,7 @@ static const struct pseries_ops machine_ops = {
 	.request_exit = op_request_exit,
 	.map_memory = op_map_memory,
 	.unmap_memory = op_unmap_memory,
+	.harvest_dirty = op_harvest_dirty,
 	.irq_pulse = op_irq_pulse,
 	.drc_changed = op_drc_changed,
 };
@@ -294,7 +306,7 @@ static int setup_kvm(struct machine *m, const struct vm_params *params)
 	ret = kvm_vm__create(&m->vm, "/dev/kvm");
 	if (ret)
 		return ret;
-	ret = kvm_vm__add_memory(&m->vm, 0, m->ram_size, m->ram, false, NULL);
+	ret = kvm_vm__add_memory(&m->vm, 0, m->ram_size, m->ram, 0, NULL);
 	if (ret)
 		return ret;
 	ret = device_registry__for_each(m->p.devices, NULL, attach_device, m);

@@ -22,19 +22,32 @@ struct kvm_vm {
 	int vm_fd;
 	int xics_fd;
 	size_t run_size;	/* mmap size of each vCPU's struct kvm_run */
+	uint64_t page_size;	/* the host's: a dirty log has a bit per page */
 	struct kvm_slots slots;	/* memory slot numbers in use */
 };
 
 int kvm_vm__create(struct kvm_vm *vm, const char *dev);
 void kvm_vm__destroy(struct kvm_vm *vm);
+/* How a memory slot is mapped (kvm_vm__add_memory's @flags). */
+#define KVM_VM_MEM_READONLY	(1U << 0)	/* guest stores fault (not on POWER) */
+#define KVM_VM_MEM_LOG_DIRTY	(1U << 1)	/* KVM logs the pages stored to */
+
 /*
  * Map @size bytes of @host at guest address @gpa in the lowest free memory
  * slot, whose number goes to @slot_out unless it is NULL.
  */
 int kvm_vm__add_memory(struct kvm_vm *vm, uint64_t gpa, uint64_t size,
-		       void *host, bool readonly, unsigned int *slot_out);
+		       void *host, unsigned int flags, unsigned int *slot_out);
 /* Unmap memory slot @slot; its number is free again. 0 or -errno. */
 int kvm_vm__remove_memory(struct kvm_vm *vm, unsigned int slot);
+/*
+ * How many host pages (vm->page_size bytes) of @slot, mapped with
+ * KVM_VM_MEM_LOG_DIRTY, the guest stored to since the last call (or since
+ * the mapping), counting afresh from now: KVM_GET_DIRTY_LOG. One call at
+ * a time per slot, and none while the slot is removed. 0 or -errno with a
+ * message.
+ */
+int kvm_vm__get_dirty_log(struct kvm_vm *vm, unsigned int slot, uint64_t *pages);
 int kvm_vm__create_xics(struct kvm_vm *vm);
 /* Add interrupt source @irq (masked; @level or edge) to the in-kernel XICS. */
 int kvm_vm__xics_source(struct kvm_vm *vm, uint32_t irq, bool level);

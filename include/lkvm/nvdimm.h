@@ -102,6 +102,11 @@ struct nvdimm_flush_merge {
 	uint64_t done;		/* ... and of the last one finished */
 	uint64_t failed;	/* ... and of the last one that failed */
 	unsigned int users;	/* callers inside the merge */
+	/* what the flushes made durable is counted (KVM's dirty log) by the
+	 * running flush, from this CLOCK_MONOTONIC time on; the last count
+	 * took this long */
+	uint64_t next_count_ns;
+	uint64_t count_cost_ns;
 };
 
 struct nvdimm {
@@ -125,6 +130,9 @@ struct nvdimm {
 	pthread_mutex_t label_lock;
 	uint64_t gpa;			/* where the region sits in the guest */
 	unsigned int mem_slot;		/* its KVM memory slot, while attached */
+	/* the slot logs the pages the guest stores to, for bytes_flushed:
+	 * writable backings in the page cache (those with a flush hcall) */
+	bool logs_dirty;
 
 	const struct nvdimm_backing_ops *ops;
 	struct nvdimm_flush_merge flush_merge;
@@ -134,6 +142,11 @@ struct nvdimm {
 	_Atomic uint64_t flushes;
 	_Atomic uint64_t flush_ns;	/* total time spent making data durable */
 	_Atomic uint64_t flush_failures;
+	/* what the flushes made durable: the pages the guest stored to since
+	 * the previous one (KVM's dirty log), each counted once, host pages */
+	_Atomic uint64_t bytes_flushed;
+	_Atomic uint64_t pages_flushed;
+	_Atomic uint64_t dirty_log_failures;	/* counts lost (reported once) */
 	_Atomic uint64_t label_reads;	/* H_SCM_READ_METADATA calls */
 	_Atomic uint64_t label_writes;	/* H_SCM_WRITE_METADATA calls */
 	_Atomic uint64_t binds;		/* H_SCM_BIND_MEM calls that bound */

@@ -15,6 +15,9 @@
 
 struct device_registry;
 
+/* map_memory's flags */
+#define PSERIES_MAP_LOG_DIRTY	(1U << 0)	/* log the pages the guest stores to */
+
 /*
  * What hcall and RTAS handlers may ask of the VMM core. They are the only
  * way from ppc/ and devices/ to KVM; unit tests plug in fakes.
@@ -28,11 +31,21 @@ struct pseries_ops {
 	void (*request_exit)(void *ctx);
 	/*
 	 * Guest addresses [gpa, gpa + size) become host memory @host (a KVM
-	 * memory slot, whose number goes to *slot), and back.
+	 * memory slot, whose number goes to *slot), and back. @flags:
+	 * PSERIES_MAP_*. Only while no vCPU is inside a handler (design.md,
+	 * Concurrency), so a handler's slot stays as it is during its call.
 	 */
 	int (*map_memory)(void *ctx, uint64_t gpa, uint64_t size, void *host,
-			  unsigned int *slot);
+			  unsigned int flags, unsigned int *slot);
 	int (*unmap_memory)(void *ctx, unsigned int slot);
+	/*
+	 * Slot @slot, mapped with PSERIES_MAP_LOG_DIRTY: how many host pages
+	 * of *page_size bytes the guest stored to since the last call (or the
+	 * mapping), counting afresh from now (KVM's dirty log). From a
+	 * handler; one call at a time per slot. 0 or -errno with a message.
+	 */
+	int (*harvest_dirty)(void *ctx, unsigned int slot, uint64_t *pages,
+			     uint64_t *page_size);
 	/*
 	 * Raise and lower XICS source @irq (an edge, so one interrupt): the
 	 * event sources' interrupts. Any thread, vCPUs included.

@@ -58,10 +58,21 @@ static void fake_request_exit(void *ctx)
 	(void)ctx;
 }
 
+/* flushes count pages (a failing count would warn at every input) */
+static int fake_harvest_dirty(void *ctx, unsigned int slot, uint64_t *pages,
+			      uint64_t *page_size)
+{
+	(void)ctx;
+	*pages = slot + 1;
+	*page_size = 65536;
+	return 0;
+}
+
 static const struct pseries_ops fake_ops = {
 	.configure_mmu = fake_configure_mmu,
 	.start_cpu = fake_start_cpu,
 	.request_exit = fake_request_exit,
+	.harvest_dirty = fake_harvest_dirty,
 };
 
 static int fake_flush(struct nvdimm *d)
@@ -82,6 +93,9 @@ static void device_init(struct nvdimm *d, unsigned int slot, unsigned int kind,
 	d->cfg.readonly = kind == 1;
 	d->is_pmem = kind == 2;
 	d->needs_flush_hcall = kind != 2;
+	/* as attach leaves them: a writable page-cache device logs */
+	d->logs_dirty = kind == 0;
+	d->mem_slot = slot + 1;
 	d->map_len = DATA_STUB + NVDIMM_MIN_LABEL_SIZE;
 	d->map = calloc(1, d->map_len);
 	d->data = d->map;

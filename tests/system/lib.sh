@@ -93,13 +93,15 @@ expect_exit() {
 }
 
 # run_guest_bg LOG SCRIPT [lkvm run options...]: run_guest in the
-# background; $pid is lkvm's own pid (for signals and /proc)
+# background; $pid is lkvm's own pid (for signals and /proc).
+# GUEST_INPUT=FILE gives lkvm that stdin (a FIFO: the guest's console
+# input) instead of none
 run_guest_bg() {
 	local log=$1 script=$2
 	shift 2
 	"$LKVM" run -k "$GUEST_KERNEL" -i "${INITRD:-$GUEST_INITRD}" \
 		-p "console=hvc0 quiet panic=-1 lkvm.script=$script" "$@" \
-		< /dev/null > "$log" 2>&1 &
+		< "${GUEST_INPUT:-/dev/null}" > "$log" 2>&1 &
 	pid=$!
 }
 

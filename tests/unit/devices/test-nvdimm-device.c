@@ -24,15 +24,16 @@
 #define RAM		(1 * GiB)
 #define DATA		4096	/* nothing reads the region: a stub will do */
 
-/* The core's side: which slots are mapped, and a failure on demand. */
+/* The core's side: which slots are mapped how, and a failure on demand. */
 struct fake_core {
 	bool mapped[8];
 	uint64_t gpa[8];
+	unsigned int flags[8];
 	int fail;
 };
 
 static int fake_map(void *ctx, uint64_t gpa, uint64_t size, void *host,
-		    unsigned int *slot)
+		    unsigned int flags, unsigned int *slot)
 {
 	struct fake_core *c = ctx;
 	unsigned int i;
@@ -46,6 +47,7 @@ static int fake_map(void *ctx, uint64_t gpa, uint64_t size, void *host,
 	assert_true(i < 8);
 	c->mapped[i] = true;
 	c->gpa[i] = gpa;
+	c->flags[i] = flags;
 	*slot = i;
 	return 0;
 }
@@ -85,6 +87,8 @@ static int setup(void **state)
 		nvdimm__init(&f->d[i], i);
 		f->d[i].cfg.size = (i + 1) * NVDIMM_BLOCK_SIZE;
 		f->d[i].data = f->data[i];
+		/* a writable file in the page cache, as nvdimm__open finds one */
+		f->d[i].needs_flush_hcall = true;
 	}
 	*state = f;
 	return 0;
@@ -150,7 +154,37 @@ static void test_readonly_region(void **state)
 	assert_int_equal(attach(f, 0), 0);
 	assert_null(guest_mem__ptr(&f->p.mem, f->d[0].gpa, 8, true));
 	assert_non_null(guest_mem__ptr(&f->p.mem, f->d[0].gpa, 8, false));
+	/* nothing to make durable, so no flushed bytes to count */
+	assert_int_equal(f->core.flags[f->d[0].mem_slot], 0);
+	assert_false(f->d[0].logs_dirty);
 	detach(f, 0);
+}
+
+/*
+ * The slot logs the guest's stores (for bytes_flushed) only where flushes
+ * make them durable: a writable page-cache device; not real pmem, which
+ * has no flush hcall. Detach ends the logging with the slot.
+ */
+static void test_dirty_log(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(attach(f, 0), 0);
+	assert_int_equal(f->core.flags[f->d[0].mem_slot], PSERIES_MAP_LOG_DIRTY);
+	assert_true(f->d[0].logs_dirty);
+	f->d[1].needs_flush_hcall = false;
+	f->d[1].is_pmem = true;
+	assert_int_equal(attach(f, 1), 0);
+	assert_int_equal(f->core.flags[f->d[1].mem_slot], 0);
+	assert_false(f->d[1].logs_dirty);
+	detach(f, 0);
+	assert_false(f->d[0].logs_dirty);
+	detach(f, 1);
+
+	/* a slot KVM refused logs nothing */
+	f->core.fail = -ENOMEM;
+	assert_int_equal(attach(f, 0), -ENOMEM);
+	assert_false(f->d[0].logs_dirty);
 }
 
 /* KVM refusing the slot: no window, no region left behind. */
@@ -183,6 +217,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_attach_detach),
 		T(test_readonly_region),
+		T(test_dirty_log),
 		T(test_attach_failure_leaves_nothing),
 	};
 

@@ -153,6 +153,15 @@ static int do_kvm_irq_line(void)
 	return ioctl(fd_before, KVM_IRQ_LINE, &line);
 }
 
+static int do_kvm_get_dirty_log(void)
+{
+	uint64_t bitmap[1] = { 0 };
+	struct kvm_dirty_log log = { .slot = 1, .dirty_bitmap = bitmap };
+
+	/* a flush counting what it made durable; /dev/null only fails it */
+	return ioctl(fd_before, KVM_GET_DIRTY_LOG, &log);
+}
+
 static int do_tcgets(void)
 {
 	struct termios t;
@@ -226,6 +235,7 @@ static void test_vcpu_filter(void **state)
 	run_under(&kvm_vcpu_policy, do_sync_and_poll, ALLOWED, "fdatasync");
 	run_under(&kvm_vcpu_policy, do_kvm_run, ALLOWED, "KVM_RUN");
 	run_under(&kvm_vcpu_policy, do_kvm_irq_line, ALLOWED, "KVM_IRQ_LINE");
+	run_under(&kvm_vcpu_policy, do_kvm_get_dirty_log, ALLOWED, "KVM_GET_DIRTY_LOG");
 	run_under(&kvm_vcpu_policy, do_thread_exit_work, ALLOWED, "munmap");
 	run_under(&kvm_vcpu_policy, do_openat, FORBIDDEN, "open");
 	run_under(&kvm_vcpu_policy, do_socket, FORBIDDEN, "socket");

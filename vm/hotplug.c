@@ -180,15 +180,20 @@ int vm__take_back(struct vm *s, unsigned int slot, bool discard)
 	return ret;
 }
 
-/* Is there a device the guest gave back? Take it. */
-static void take_released(struct vm *s)
+/*
+ * Take every device asked back that the guest has given back, or all of
+ * them once no guest holds anything (@boot_ended); an unplug waiting on
+ * one of them is answered.
+ */
+static void take_asked_back(struct vm *s, bool boot_ended)
 {
 	struct vm_hotplug *h = &s->hotplug;
 	unsigned int i;
 	int ret;
 
 	for (i = 0; i < LKVM_MAX_NVDIMMS; i++) {
-		if (!s->unplugging[i] || !drc__released(&s->m.p, i))
+		if (!s->unplugging[i] ||
+		    (!boot_ended && !drc__released(&s->m.p, i)))
 			continue;
 		/* a plug that failed leaves nothing behind, as if refused */
 		ret = vm__take_back(s, i, s->plug_failed[i]);
@@ -216,7 +221,7 @@ static void on_drc_event(struct event_loop *l, int fd, uint32_t revents,
 		return;
 	if (h->op == VM_HOTPLUG_ADDING && drc__configured(&s->m.p, h->slot))
 		finish(s, 0);
-	take_released(s);
+	take_asked_back(s, false);
 }
 
 /* The device of a plug the guest did not take in time. */
@@ -315,20 +320,8 @@ void vm__unwatch_hotplug(struct vm *s)
 
 void vm__hotplug_boot_ended(struct vm *s)
 {
-	struct vm_hotplug *h = &s->hotplug;
-	unsigned int i;
-	int ret;
-
 	/* no guest holds anything now: what it was asked for is taken */
-	for (i = 0; i < LKVM_MAX_NVDIMMS; i++) {
-		if (!s->unplugging[i])
-			continue;
-		ret = vm__take_back(s, i, s->plug_failed[i]);
-		if (h->op == VM_HOTPLUG_REMOVING && h->slot == i)
-			finish(s, ret);
-		else if (ret)
-			lkvm__warn("removing device %u: %s", i, lkvm__last_error());
-	}
+	take_asked_back(s, true);
 }
 
 void vm__hotplug_boot_started(struct vm *s)

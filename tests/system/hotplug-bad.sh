@@ -117,16 +117,29 @@ check "... takes nothing" test "$(vnvdimms hb)" = 1
 check "resume" "$LKVM" resume hb
 
 check "attach a second device" "$LKVM" nvdimm attach hb /tmp/hb-b.img,256M,128K
-# taken back at once, or asked back when the guest was quick enough to
-# start: either way nothing is left once the guest has given it back
-refused "a plug with no time for the guest" \
-	"(did not take the device in 0 s: it was taken back|did not finish adding 'nvdimm2' in 0 s: it was asked to give it back).*HTTP 504" \
-	"$LKVM" nvdimm attach hb /tmp/hb-c.img,256M,128K --timeout 0
+# no time for the guest: the deadline is the loop's next turn, and what
+# the guest has done by then decides (a quick guest may even be done): the
+# device is taken back at once, or asked back and removed when the guest
+# has given it back, leaving nothing either way; or it is attached
+"$LKVM" nvdimm attach hb /tmp/hb-c.img,256M,128K --timeout 0 > c.log 2>&1
+rc=$?
+cat c.log
+if [ $rc = 0 ]; then
+	check "a plug with no time for the guest: the guest was done by then" \
+		"$LKVM" nvdimm detach hb nvdimm2
+else
+	check "a plug with no time for the guest: 504, taken or asked back" \
+		grep -Eq "(did not take the device in 0 s: it was taken back|did not finish adding 'nvdimm2' in 0 s: it was asked to give it back).*HTTP 504" c.log
+	check "... nothing left: the file it made is gone" \
+		sh -c "i=0; while [ -e /tmp/hb-c.img ] && [ \$i -lt 300 ]; do sleep 0.2; i=\$((i + 1)); done; [ ! -e /tmp/hb-c.img ]"
+fi
 check "... then two devices again" until_count hb 2
-check "... nothing left: the file it made is gone" test ! -e /tmp/hb-c.img
-refused "an unplug with no time for the guest" \
-	"did not give 'nvdimm1' back in 0 s: it stays attached.*HTTP 504" \
-	"$LKVM" nvdimm detach hb nvdimm1 --timeout 0
+# the same for an unplug: removed at once, or 504 and removed once given back
+"$LKVM" nvdimm detach hb nvdimm1 --timeout 0 > d.log 2>&1
+rc=$?
+cat d.log
+check "an unplug with no time for the guest: done, or 504 and it stays" \
+	sh -c "[ $rc = 0 ] || grep -q \"did not give 'nvdimm1' back in 0 s: it stays attached.*HTTP 504\" d.log"
 check "... goes once the guest gives it back" until_count hb 1
 
 check "attach in slot 3 (the guest reboots then)" \

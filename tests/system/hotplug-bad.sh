@@ -75,9 +75,9 @@ check "... creates nothing" test ! -e /tmp/hb-x.img
 check "attach a device" "$LKVM" nvdimm attach hb /tmp/hb-a.img,256M,128K --id first
 
 # a guest that does not answer: a plug stays under way until its timeout
-"$LKVM" nvdimm attach deaf /tmp/hb-b.img,256M,128K --timeout 4 > attach-b.log 2>&1 &
+"$LKVM" nvdimm attach deaf /tmp/hb-b.img,256M,128K --timeout 8 > attach-b.log 2>&1 &
 attach=$!
-sleep 1
+check "the plug is under way" until_count deaf 2
 refused "a detach mid-plug" "'nvdimm1' is being added.*HTTP 409" \
 	"$LKVM" nvdimm detach deaf nvdimm1
 refused "a second plug mid-plug" "is being added.*HTTP 409" \
@@ -88,7 +88,7 @@ rc=$?
 cat attach-b.log
 check "a plug the guest does not take in time fails (exit $rc)" test $rc = 1
 check "... with 504: taken back" \
-	grep -q "did not take the device in 4 s: it was taken back (HTTP 504)" attach-b.log
+	grep -q "did not take the device in 8 s: it was taken back (HTTP 504)" attach-b.log
 check "... nothing left: the file it made is gone" test ! -e /tmp/hb-b.img
 check "... one device, as before" test "$(vnvdimms deaf)" = 1
 refused "an unplug the guest does not answer in time" \

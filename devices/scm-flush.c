@@ -34,13 +34,28 @@
 
 #include "scm-internal.h"
 
-/* The backing flush itself: 0 or a negative errno. */
+/*
+ * The backing flush itself: 0 or a negative errno. Its wall time and the
+ * calling thread's CPU time in it are counted apart (flush_sync_ns,
+ * flush_sync_cpu_ns): for fdatasync, the CPU time is the host kernel's
+ * writeback work done in this thread (write-protecting the pages, setting
+ * up the writes), the rest is waiting for the disk.
+ */
 static int backing_flush(struct nvdimm *d)
 {
+	uint64_t t0, cpu0;
+	int ret;
+
 	/* no way to make the data durable is a failure, not a success */
 	if (!d->ops || !d->ops->flush)
 		return -EIO;
-	return d->ops->flush(d);
+	t0 = lkvm__now_ns();
+	cpu0 = lkvm__thread_cpu_ns();
+	ret = d->ops->flush(d);
+	atomic_fetch_add(&d->flush_sync_cpu_ns, lkvm__thread_cpu_ns() - cpu0);
+	atomic_fetch_add(&d->flush_sync_ns, lkvm__now_ns() - t0);
+	atomic_fetch_add(&d->backing_flushes, 1);
+	return ret;
 }
 
 /*
@@ -94,6 +109,8 @@ static void count_flushed(struct pseries *p, struct nvdimm *d)
 		return;
 	ret = p->ops->harvest_dirty(p->ops_ctx, d->mem_slot, &pages, &page_size);
 	cost = lkvm__now_ns() - t0;
+	atomic_fetch_add(&d->dirty_log_reads, 1);
+	atomic_fetch_add(&d->dirty_log_ns, cost);
 	wait = SCM_COUNT_SHARE * (s->count_cost_ns && s->count_cost_ns < cost ?
 				  s->count_cost_ns : cost);
 	s->count_cost_ns = cost;

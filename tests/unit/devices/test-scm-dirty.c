@@ -124,6 +124,10 @@ static void test_count_at_most_one_percent(void **state)
 	assert_int_equal(pages(fd), 1);
 	next = fd->d.flush_merge.next_count_ns;
 	assert_true(next >= t0 + 100 * 5000000ULL);
+	/* the count and its time are reported, apart from the flush's */
+	assert_int_equal(fd->d.dirty_log_reads, 1);
+	assert_true(fd->d.dirty_log_ns >= 5000000);
+	assert_true(fd->d.flush_ns >= fd->d.dirty_log_ns + fd->d.flush_sync_ns);
 
 	/* flushes within the next 500 ms make data durable, count nothing */
 	store(SLOT0, 2);
@@ -137,6 +141,8 @@ static void test_count_at_most_one_percent(void **state)
 	assert_int_equal(fd->d.flushes, 3);
 	assert_int_equal(harvests(SLOT0), 1);
 	assert_int_equal(pages(fd), 1);
+	assert_int_equal(fd->d.dirty_log_reads, 1);
+	assert_int_equal(fd->d.backing_flushes, 3);
 
 	/* the first flush after that counts what they made durable */
 	for (i = 0; i < 1000 && lkvm__now_ns() < next; i++)
@@ -146,6 +152,7 @@ static void test_count_at_most_one_percent(void **state)
 	assert_int_equal(harvests(SLOT0), 2);
 	assert_int_equal(pages(fd), 4);
 	assert_int_equal(bytes(fd), 4 * PAGE);
+	assert_int_equal(fd->d.dirty_log_reads, 2);
 }
 
 /*

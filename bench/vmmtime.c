@@ -46,8 +46,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -116,24 +114,6 @@ static void memory_of(pid_t pid, uint64_t ram, long *rss_kb, long *pss_kb)
 
 #define FLOOR_STORE	4096UL
 
-/* EXPERIMENT: a second thread that ran on another CPU, then sleeps */
-static void *other_cpu(void *arg)
-{
-	cpu_set_t set;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	volatile unsigned long spin;
-
-	(void)arg;
-	CPU_ZERO(&set);
-	CPU_SET((sched_getcpu() + 1) % (ncpu > 0 ? ncpu : 1), &set);
-	sched_setaffinity(0, sizeof(set), &set);
-	for (spin = 0; spin < 1000000; spin++)
-		;
-	for (;;)
-		pause();
-	return NULL;
-}
-
 static double thread_cpu(void)
 {
 	struct timespec ts;
@@ -158,9 +138,10 @@ static double pct_us(double *v, size_t n, double pct)
 	return v[(size_t)((n - 1) * pct / 100 + 0.5)] * 1e6;
 }
 
-static int mapped_floor(const char *path, double secs, unsigned long file_size, int threads)
+#define FLOOR_FILE_SIZE	(16UL << 20)
+
+static int mapped_floor(const char *path, double secs)
 {
-#define FLOOR_FILE_SIZE file_size
 	static char block[FLOOR_STORE];
 	double *sync_s = NULL, *store_s = NULL, t0, t1, t2, end, sum = 0, cpu = 0, c1;
 	size_t n = 0, cap = 0, off = 0, i;
@@ -182,12 +163,6 @@ static int mapped_floor(const char *path, double secs, unsigned long file_size, 
 	if (fsync(fd)) {
 		perror("fsync");
 		return 1;
-	}
-	if (threads > 1) {
-		pthread_t t;
-
-		pthread_create(&t, NULL, other_cpu, NULL);
-		sleep(1);
 	}
 	map = mmap(NULL, FLOOR_FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED) {
@@ -253,10 +228,8 @@ int main(int argc, char **argv)
 	pid_t pid;
 	FILE *out;
 
-	if (argc >= 4 && !strcmp(argv[1], "--mapped-floor"))
-		return mapped_floor(argv[2], strtod(argv[3], NULL),
-				    (argc > 4 ? strtoul(argv[4], NULL, 0) : 16) << 20,
-				    argc > 5 ? atoi(argv[5]) : 1);
+	if (argc == 4 && !strcmp(argv[1], "--mapped-floor"))
+		return mapped_floor(argv[2], strtod(argv[3], NULL));
 	while ((opt = getopt(argc, argv, "+m:r:w:v")) != -1) {
 		if (opt == 'w')
 			watch = optarg;

@@ -25,14 +25,14 @@
 # order; figures are medians over all passes, with each pass's value.
 # Tunables (host command line lkvm.KEY=VALUE): passes, rounds, secs, bw_mb,
 # bw_reps, vmms (the VMMs to run, comma-separated: default all three),
-# states (0: no thread-state sampling during the phases).
+# states (1: sample the VMM's thread states every 0.1 s during the phases;
+# off by default, as the sampling itself shows in the guest's fsync p99).
 passes=${LKVM_PARAM_passes:-2}
 rounds=${LKVM_PARAM_rounds:-3}
 secs=${LKVM_PARAM_secs:-5}
 bw_mb=${LKVM_PARAM_bw_mb:-256}
 bw_reps=${LKVM_PARAM_bw_reps:-3}
-states=${LKVM_PARAM_states:-1}
-floors=$(echo "${LKVM_PARAM_floors:-4k:fdatasync,4k:fsync,64k:fdatasync,4k:mmap}" | tr , ' ')
+states=${LKVM_PARAM_states:-0}
 vmms=$(echo "${LKVM_PARAM_vmms:-lkvm,qemu-spapr,qemu-nvdimm}" | tr , ' ')
 disk=/dev/vda
 data=/data
@@ -82,16 +82,12 @@ disk_stat() {
 # the store's time: "write_p50_us")
 floor() {
 	local pass=$1 bs kind out d0 d1
-	for bs_kind in $floors; do
+	for bs_kind in 4k:fdatasync 4k:fsync 64k:fdatasync 4k:mmap; do
 		bs=${bs_kind%:*} kind=${bs_kind#*:}
 		out=floor-$bs-$kind-$pass.out
 		d0=$(disk_stat)
-		if [ "${kind#mmap}" != "$kind" ]; then
-			# EXPERIMENT: mmap1g (1 GiB file), mmapmt (a second thread)
-			local mib=16 thr=1
-			case $kind in *1g*) mib=1024 ;; esac
-			case $kind in *mt*) thr=2 ;; esac
-			vmmtime --mapped-floor $data/floor.mapped "$secs" $mib $thr > $out 2>&1 ||
+		if [ $kind = mmap ]; then
+			vmmtime --mapped-floor $data/floor.mapped "$secs" > $out 2>&1 ||
 				{ cat $out; fail "vmmtime --mapped-floor"; }
 		else
 			fio --name=floor --directory=$data --size=16M --bs=$bs --rw=write --$kind=1 \
@@ -100,7 +96,7 @@ floor() {
 				{ cat $out; fail "host fio"; }
 		fi
 		d1=$(disk_stat)
-		if [ "${kind#mmap}" != "$kind" ]; then
+		if [ $kind = mmap ]; then
 			set -- $(sed -n 's/.*sync_p50_us=\([-0-9.]*\) sync_p99_us=\([-0-9.]*\) write_p50_us=\([-0-9.]*\).*/\1 \2 \3/p' $out) $d0 $d1
 		else
 			set -- $(fio_pct $out sync) $(fio_pct $out clat | cut -d" " -f1) $d0 $d1
@@ -109,11 +105,11 @@ floor() {
 		echo "BENCH run pmem host $bs+$kind pass=$pass sync_p50_us=$1 sync_p99_us=$2" \
 			"write_p50_us=$3 disk_writes=$(($7 - $4)) disk_kib=$(($8 - $5))" \
 			"disk_flushes=$(($9 - $6))"
-		[ "${kind#mmap}" = "$kind" ] || echo "BENCH run pmem host $bs+$kind pass=$pass $(cat $out)"
+		[ $kind != mmap ] || echo "BENCH run pmem host $bs+$kind pass=$pass $(cat $out)"
 		echo "host-$bs-$kind $1 $2 $3" >> results
 		echo "host-$bs-$kind-p$pass $1 $2" >> results
 		# the mapped floor's fdatasync: its mean and the CPU time in it
-		[ "${kind#mmap}" != "$kind" ] && sed -n "s/.*sync_mean_us=\([-0-9.]*\) sync_cpu_mean_us=\([-0-9.]*\).*/host-mapped-sync-$kind \1 \2/p" $out >> results
+		[ $kind != mmap ] || sed -n 's/.*sync_mean_us=\([-0-9.]*\) sync_cpu_mean_us=\([-0-9.]*\).*/host-mapped-sync \1 \2/p' $out >> results
 		rm -f $data/floor.*
 		sync
 	done
@@ -142,14 +138,8 @@ watch="env LD_PRELOAD=/usr/lib/lkvm-bench/kvmwatch.so KVMWATCH_EXITS=BENCH-GUEST
 # kernel parameters (-p for lkvm, -append for QEMU)
 vmm_cmd() {
 	case $1 in
-	lkvm*)
-		# EXPERIMENT: lkvm+X runs lkvm with LKVM_EXP=X; +pin: on CPU 0 only
-		local exp=${1#lkvm} pin=
-		exp=${exp#+}
-		local sc=
-		case $exp in *pin*) pin="taskset 1" ;; esac
-		case $exp in *noseccomp*) sc="--seccomp off" ;; esac
-		echo $pin env LKVM_EXP=$exp $watch "$LKVM" run $sc -k "$GUEST_KERNEL" -i "$GUEST_INITRD_FIO" -m 1G -c 1 \
+	lkvm)
+		echo $watch "$LKVM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD_FIO" -m 1G -c 1 \
 			--name $name --nvdimm "$backing,$size,$label,uuid=$uuid" -p ;;
 	qemu-spapr|qemu-nvdimm)
 		local dev=spapr-nvdimm
@@ -184,7 +174,7 @@ sample() {
 	awk '{sub(/.*\) /, ""); printf "vmm_minflt=%s ", $8}' /proc/$2/stat 2>/dev/null
 	cat /proc/$2/task/*/schedstat 2>/dev/null |
 		awk '{c += $1; q += $2} END {printf "vmm_cpu_ns=%.0f vmm_runq_ns=%.0f ", c, q}'
-	case $1 in lkvm*) ;; *) echo; return ;; esac
+	[ $1 = lkvm ] || { echo; return; }
 	"$LKVM" stat $name 2>/dev/null | awk '
 		$1 == "nvdimm0" {printf "%s=%s ", $2, $3}
 		$1 == "vcpu0" && ($2 == "exits_hcall" || $2 == "runs") {printf "vcpu_%s=%s ", $2, $3}'
@@ -501,6 +491,50 @@ breakdown_median() {
 	}'
 }
 
+# bval VMM KIND SECTION KEY: one median of breakdown_median (SECTION
+# "sync:", "lkvm:" or "host:"), -1 if there is none
+bval() {
+	breakdown_median $1 $2 | awk -v sec="$3" -v k="$4" '{
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /:$/) { cur = $i; continue }
+			split($i, kv, "=")
+			if (cur == sec && kv[1] == k) { print kv[2]; found = 1; exit }
+		}
+	} END { if (!found) print -1 }'
+}
+
+# decompose: where one guest flush hcall's time goes, from the fdatasync
+# phase (one hcall per guest fdatasync) and the floors, all means in us:
+# the mapped-file floor's fdatasync (what page-cache backing costs), what
+# the same fdatasync costs more in lkvm (its pages are mapped into the
+# guest: KVM unmaps them as writeback write-protects them), lkvm's count
+# of the dirty log and the rest of its handler, its run loop (kvmwatch's
+# serving time less the handler's), and the guest's own time around the
+# hcall: its exit to the VMM and entry back, plus its file system's work
+# (which QEMU's nvdimm, whose fdatasync makes no hcall, shows alone). The
+# write's fault: lkvm's write minus QEMU nvdimm's (whose pages are never
+# write-protected), against the mapped floor's store with its fault.
+decompose() {
+	local m s_sync s_cpu flush count served gsync nsync w nw mw
+	m=$(median_key host-mapped-sync 2)
+	s_sync=$(bval lkvm fdatasync lkvm: sync_us) s_cpu=$(bval lkvm fdatasync lkvm: sync_cpu_us)
+	flush=$(bval lkvm fdatasync lkvm: flush_us) count=$(bval lkvm fdatasync lkvm: count_us)
+	served=$(bval lkvm fdatasync sync: served_us) gsync=$(bval lkvm fdatasync sync: sync_us)
+	nsync=$(bval qemu-nvdimm fdatasync sync: sync_us)
+	w=$(bval lkvm fdatasync sync: write_us) nw=$(bval qemu-nvdimm fdatasync sync: write_us)
+	mw=$(median_key host-4k-mmap 4)
+	awk -v m=$m -v s=$s_sync -v c=$s_cpu -v mc=$(median_key host-mapped-sync 3) -v f=$flush \
+		-v n=$count -v sv=$served -v g=$gsync -v ns=$nsync -v w=$w -v nw=$nw -v mw=$mw 'BEGIN {
+		printf "BENCH pmem lkvm: one flush hcall decomposed (guest fdatasync, means): %.0f us =" \
+			" mapped-file floor fdatasync %.0f (CPU %.0f) + KVM mapping in lkvm'"'"'s fdatasync %.0f" \
+			" (CPU %+.0f) + dirty-log count %.0f + rest of the handler %.0f + run loop %.0f" \
+			" + guest exit, entry and own work %.0f (own work without an hcall, QEMU nvdimm: %.0f);" \
+			" the write'"'"'s fault on the page the flush write-protected %.0f us (lkvm write %.0f" \
+			" - QEMU nvdimm write %.0f; a host process'"'"'s store with its fault %.0f)\n",
+			g, m, mc, s - m, c - mc, n, f - s - n, sv - f, g - sv, ns, w - nw, w, nw, mw
+	}'
+}
+
 : > results
 : > breakdowns
 fresh_backing	# before the floor: the file's blocks exist from here on
@@ -547,7 +581,7 @@ echo "BENCH pmem host floor, 4k write + fdatasync on the same ext4: median $floo
 	"$(median_key host-64k-fdatasync 2) / $(median_key host-64k-fdatasync 3) us; per floor run: $(per_pass host-4k-fdatasync 2 2) us)"
 echo "BENCH pmem mapped-file floor, 4k store into a MAP_SHARED mapping + fdatasync on the same ext4: median" \
 	"$mapped_p50 us, p99 $(median_key host-4k-mmap 3) us, the store (with its fault) $(median_key host-4k-mmap 4) us;" \
-	"fdatasync mean $(median_key host-mapped-sync-mmap 2) us, of it CPU $(median_key host-mapped-sync-mmap 3) us" \
+	"fdatasync mean $(median_key host-mapped-sync 2) us, of it CPU $(median_key host-mapped-sync 3) us" \
 	"(per floor run: $(per_pass host-4k-mmap 2 2) us)"
 l_lab1=$(median_key lkvm-labels-first) s_lab1=$(median_key qemu-spapr-labels-first) n_lab1=$(median_key qemu-nvdimm-labels-first)
 l_lab=$(median_key lkvm-labels) s_lab=$(median_key qemu-spapr-labels) n_lab=$(median_key qemu-nvdimm-labels)
@@ -555,6 +589,7 @@ l_fs=$(median_key lkvm-fsync 2) s_fs=$(median_key qemu-spapr-fsync 2) n_fs=$(med
 l_fs99=$(median_key lkvm-fsync 3)
 l_fds=$(median_key lkvm-fdatasync 2)
 l_bw=$(median_key lkvm-bw) s_bw=$(median_key qemu-spapr-bw) n_bw=$(median_key qemu-nvdimm-bw)
+case " $vmms " in *" lkvm "*"qemu-nvdimm"*) decompose ;; esac
 echo "BENCH pmem labels_ns_ratio_vs_qemu=$(ratio $l_lab1 $s_lab1) (first after boot, as the seed workflow runs it; target <= 0.8; vs plain nvdimm $(ratio $l_lab1 $n_lab1))"
 echo "BENCH pmem labels_ns_later_rounds_ratio_vs_qemu=$(ratio $l_lab $s_lab) (target <= 0.8; vs plain nvdimm $(ratio $l_lab $n_lab))"
 r=$(pass_ratios qemu-spapr-fsync lkvm-fsync)

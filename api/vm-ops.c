@@ -140,9 +140,14 @@ static void nvdimm_counters(struct vm *vm, unsigned int slot,
 	add(set, "flushes", d->flushes);
 	add(set, "flush_ns", d->flush_ns);
 	add(set, "flush_failures", d->flush_failures);
+	add(set, "backing_flushes", d->backing_flushes);
+	add(set, "flush_sync_ns", d->flush_sync_ns);
+	add(set, "flush_sync_cpu_ns", d->flush_sync_cpu_ns);
 	add(set, "bytes_flushed", d->bytes_flushed);
 	add(set, "pages_flushed", d->pages_flushed);
 	add(set, "dirty_log_failures", d->dirty_log_failures);
+	add(set, "dirty_log_reads", d->dirty_log_reads);
+	add(set, "dirty_log_ns", d->dirty_log_ns);
 	add(set, "binds", d->binds);
 }
 

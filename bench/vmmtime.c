@@ -28,14 +28,31 @@
  * vmm_overhead = wall_marker - kernel_own is what the VMM and its firmware
  * cost: their start-up, device set-up, the firmware's dialogue with the
  * kernel, and the console's delivery of the marker. (-1: unknown.)
+ *
+ *   vmmtime --mapped-floor FILE SECS
+ *
+ * is the pmem benchmark's mapped-file floor instead: what a durable 4k
+ * write costs a host process that, like lkvm's guest, stores into a
+ * MAP_SHARED mapping of a file and then fdatasyncs it (fio's mmap engine
+ * refuses 4k blocks with syncs where pages are 64K). FILE (16 MiB, written
+ * out and synced first) is stored to 4k at a time, sequentially and
+ * wrapping around, each store followed by fdatasync(), for SECS seconds
+ * after one unmeasured second. Writeback write-protects the page it
+ * writes, so the next store to it faults (in the store's time). Prints
+ *   syncs=N sync_p50_us=X sync_p99_us=X write_p50_us=X write_p99_us=X
+ *   sync_mean_us=X sync_cpu_mean_us=X
+ * (the last: the thread's CPU time in fdatasync, as lkvm's counters
+ * flush_sync_ns and flush_sync_cpu_ns count its own).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -95,6 +112,108 @@ static void memory_of(pid_t pid, uint64_t ram, long *rss_kb, long *pss_kb)
 	*pss_kb = tot_pss - big_pss;
 }
 
+#define FLOOR_STORE	4096UL
+
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The @pct-th percentile of @n values (sorted in place), in microseconds. */
+static double pct_us(double *v, size_t n, double pct)
+{
+	if (!n)
+		return -1;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[(size_t)((n - 1) * pct / 100 + 0.5)] * 1e6;
+}
+
+#define FLOOR_FILE_SIZE	(16UL << 20)
+
+static int mapped_floor(const char *path, double secs)
+{
+	static char block[FLOOR_STORE];
+	double *sync_s = NULL, *store_s = NULL, t0, t1, t2, end, sum = 0, cpu = 0, c1;
+	size_t n = 0, cap = 0, off = 0, i;
+	bool measuring = false;
+	uint8_t *map;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) {
+		perror(path);
+		return 1;
+	}
+	/* every block allocated and on disk, as the benchmark's backing is */
+	for (i = 0; i < FLOOR_FILE_SIZE; i += sizeof(block))
+		if (pwrite(fd, block, sizeof(block), (off_t)i) != (ssize_t)sizeof(block)) {
+			perror("pwrite");
+			return 1;
+		}
+	if (fsync(fd)) {
+		perror("fsync");
+		return 1;
+	}
+	map = mmap(NULL, FLOOR_FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	end = now() + 1;	/* the unmeasured second first */
+	for (;;) {
+		t0 = now();
+		if (t0 >= end) {
+			if (measuring)
+				break;
+			measuring = true;
+			end = t0 + secs;
+		}
+		memset(block, (int)(n + off / FLOOR_STORE), sizeof(block));
+		memcpy(map + off, block, sizeof(block));
+		t1 = now();
+		c1 = thread_cpu();
+		if (fdatasync(fd)) {
+			perror("fdatasync");
+			return 1;
+		}
+		t2 = now();
+		off = (off + FLOOR_STORE) % FLOOR_FILE_SIZE;
+		if (!measuring)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4096;
+			sync_s = realloc(sync_s, cap * sizeof(*sync_s));
+			store_s = realloc(store_s, cap * sizeof(*store_s));
+			if (!sync_s || !store_s)
+				return 1;
+		}
+		store_s[n] = t1 - t0;
+		sync_s[n++] = t2 - t1;
+		sum += t2 - t1;
+		cpu += thread_cpu() - c1;
+	}
+	printf("syncs=%zu sync_p50_us=%.1f sync_p99_us=%.1f write_p50_us=%.1f write_p99_us=%.1f "
+	       "sync_mean_us=%.1f sync_cpu_mean_us=%.1f\n", n, pct_us(sync_s, n, 50),
+	       pct_us(sync_s, n, 99), pct_us(store_s, n, 50), pct_us(store_s, n, 99),
+	       n ? sum * 1e6 / n : -1, n ? cpu * 1e6 / n : -1);
+	munmap(map, FLOOR_FILE_SIZE);
+	close(fd);
+	unlink(path);
+	free(sync_s);
+	free(store_s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *marker = NULL, *watch = NULL;
@@ -109,6 +228,8 @@ int main(int argc, char **argv)
 	pid_t pid;
 	FILE *out;
 
+	if (argc == 4 && !strcmp(argv[1], "--mapped-floor"))
+		return mapped_floor(argv[2], strtod(argv[3], NULL));
 	while ((opt = getopt(argc, argv, "+m:r:w:v")) != -1) {
 		if (opt == 'w')
 			watch = optarg;

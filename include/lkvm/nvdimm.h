@@ -142,11 +142,19 @@ struct nvdimm {
 	_Atomic uint64_t flushes;
 	_Atomic uint64_t flush_ns;	/* total time spent making data durable */
 	_Atomic uint64_t flush_failures;
+	/* where that time went: the backing flushes run (one serves every
+	 * merged caller), their wall time, and the CPU time of the thread
+	 * that ran them (the rest of the wall time is waiting, for the disk) */
+	_Atomic uint64_t backing_flushes;
+	_Atomic uint64_t flush_sync_ns;
+	_Atomic uint64_t flush_sync_cpu_ns;
 	/* what the flushes made durable: the pages the guest stored to since
 	 * the previous one (KVM's dirty log), each counted once, host pages */
 	_Atomic uint64_t bytes_flushed;
 	_Atomic uint64_t pages_flushed;
 	_Atomic uint64_t dirty_log_failures;	/* counts lost (reported once) */
+	_Atomic uint64_t dirty_log_reads;	/* counts made, and their time */
+	_Atomic uint64_t dirty_log_ns;
 	_Atomic uint64_t label_reads;	/* H_SCM_READ_METADATA calls */
 	_Atomic uint64_t label_writes;	/* H_SCM_WRITE_METADATA calls */
 	_Atomic uint64_t binds;		/* H_SCM_BIND_MEM calls that bound */

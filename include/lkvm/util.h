@@ -53,6 +53,12 @@ int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* CLOCK_MONOTONIC in nanoseconds: the clock of every lkvm time stamp. */
 uint64_t lkvm__now_ns(void);
 
+/*
+ * The calling thread's CPU time in nanoseconds (CLOCK_THREAD_CPUTIME_ID):
+ * with lkvm__now_ns around a call, what of it was work and what waiting.
+ */
+uint64_t lkvm__thread_cpu_ns(void);
+
 /* The same clock in whole milliseconds, for deadlines. */
 static inline uint64_t lkvm__now_ms(void)
 {

@@ -5,7 +5,10 @@
 # 4k write + fsync latency (and + fdatasync) and sequential 1M write
 # bandwidth. Needs the fio guest image. Prints "BENCH-GUEST key=value ..."
 # lines, and "BENCH-GUEST mark NAME-begin|end" around the fio phases so
-# that the host can count its own disk traffic during each. Tunables on
+# that the host can read its own counters (disk traffic, the VMM's) at
+# each: the guest waits a second after each mark, doing nothing, so that
+# the host's reading falls between the phases and the phase between the
+# readings. Tunables on
 # the kernel command line: bench.rounds=N bench.secs=N (each latency run)
 # bench.bw_mb=N bench.bw_reps=N
 
@@ -36,6 +39,12 @@ echo "BENCH-GUEST clock=$clock"
 fail() {
 	echo "BENCH-GUEST error=$1"
 	exit 1
+}
+
+# mark NAME: the host reads its counters at NAME (within 0.1 s of the line)
+mark() {
+	echo "BENCH-GUEST mark $1"
+	sleep 1
 }
 
 # q CMD...: run quietly, keeping the output for a failure report
@@ -93,24 +102,31 @@ pmem_stat() {
 }
 
 # 2. latency: 4k sequential overwrites, each followed by fsync (the
-# figure), then by fdatasync (XFS then logs no timestamp: one flush)
+# figure), then by fdatasync (XFS then logs no timestamp: one flush). A
+# first unmeasured second lays the file out and warms up (as a ramp
+# time would), so that the measured run, alone between the marks, is
+# every sync fio counts and the host's counters count
 lat_run() {
 	local kind=$1 s0 s1 rc syncs
-	echo "BENCH-GUEST mark $kind-begin"
+	fio --name=$kind --directory=/mnt --size=16M --bs=4k --rw=write --$kind=1 \
+		--ioengine=psync --overwrite=1 --runtime=1 --time_based > /tmp/$kind.out 2>&1 ||
+		{ cat /tmp/$kind.out; fail fio-$kind-warm-up; }
+	mark $kind-begin
 	s0=$(pmem_stat)
 	fio --name=$kind --directory=/mnt --size=16M --bs=4k --rw=write --$kind=1 \
-		--ioengine=psync --overwrite=1 --ramp_time=1 --runtime="$secs" --time_based \
+		--ioengine=psync --overwrite=1 --runtime="$secs" --time_based \
 		--percentile_list=50:99 > /tmp/$kind.out 2>&1
 	rc=$?
 	s1=$(pmem_stat)
-	echo "BENCH-GUEST mark $kind-end"
+	mark $kind-end
 	sed 's/^/FIO /' /tmp/$kind.out
 	[ $rc = 0 ] || fail fio-$kind
 	set -- $(fio_pct /tmp/$kind.out sync) $(fio_pct /tmp/$kind.out clat)
 	# one sync per write (fio counts only fsyncs as syncs, not fdatasyncs)
 	syncs=$(sed -n 's/.*issued rwts: total=[0-9]*,\([0-9]*\),.*/\1/p' /tmp/$kind.out)
 	echo "BENCH-GUEST lat kind=$kind syncs=$syncs sync_p50_us=$1 sync_p99_us=$2" \
-		"write_p50_us=$3 write_p99_us=$4"
+		"write_p50_us=$3 write_p99_us=$4 sync_avg_us=$(fio_avg /tmp/$kind.out sync)" \
+		"write_avg_us=$(fio_avg /tmp/$kind.out clat)"
 	[ -z "$s0" ] || echo "BENCH-GUEST lat kind=$kind pmem_stat_before: $s0 after: $s1"
 	rm -f /mnt/$kind.*
 }
@@ -118,7 +134,7 @@ lat_run fsync
 lat_run fdatasync
 
 # 3. bandwidth: sequential 1M writes of a new file, --bw_reps times
-echo "BENCH-GUEST mark bw-begin"
+mark bw-begin
 i=1
 while [ $i -le $bw_reps ]; do
 	rm -f /mnt/bw
@@ -127,7 +143,7 @@ while [ $i -le $bw_reps ]; do
 	echo "BENCH-GUEST bw round=$i mib_s=$(fio_bw /tmp/bw.out)"
 	i=$((i + 1))
 done
-echo "BENCH-GUEST mark bw-end"
+mark bw-end
 grep -E '^ *(write:|WRITE:)' /tmp/bw.out | sed 's/^/FIO /'
 rm -f /mnt/bw
 

@@ -5,7 +5,7 @@
 . /guest-tests/pmem-lib.sh
 
 # counted FILE: a flush (fsync of FILE) two seconds after the last one:
-# lkvm counts what flushes made durable at most 1% of the time but at
+# lkvm counts what flushes made durable at most 0.1% of the time but at
 # least once a second, so this one counts whatever the others left
 counted() {
 	sleep 2

@@ -23,3 +23,17 @@ fio_pct() {
 		else printf "%.1f %.1f\n", p50 * m, p99 * m
 	}' "$1"
 }
+
+# fio_avg FILE SECTION: the mean in microseconds from fio's first
+# "SECTION (unit): min=..., max=..., avg=..." line (SECTION clat or sync)
+fio_avg() {
+	awk -v sec="$2" '
+	$1 == sec && $2 ~ /^\((nsec|usec|msec)\):$/ && !done {
+		gsub(/= +/, "=")	# fio pads short numbers: "avg= 1.25"
+		for (i = 3; i <= NF; i++)
+			if ($i ~ /^avg=/) { v = $i; sub(/^avg=/, "", v); sub(/,$/, "", v) }
+		m = $2 ~ /nsec/ ? 0.001 : ($2 ~ /msec/ ? 1000 : 1)
+		done = 1
+	}
+	END { if (v == "") print -1; else printf "%.1f\n", v * m }' "$1"
+}

@@ -126,7 +126,7 @@ static inline long flush_hc(struct fixture *f, uint64_t drc)
 
 /*
  * The same, its count due: the device's last count is long enough ago
- * (flushes count at most 1% of the time; a test of what they count does
+ * (flushes count at most 0.1% of the time; a test of what they count does
  * not wait for that)
  */
 static inline long dirty_flush(struct fixture *f, uint64_t drc)

@@ -50,7 +50,8 @@ struct fake_dev {
 	pthread_cond_t cond;
 	int calls;		/* backing flushes run */
 	int ret;		/* what they return */
-	long delay_ns;		/* how long each takes */
+	long delay_ns;		/* how long each takes, asleep */
+	uint64_t spin_ns;	/* ... and busy, in thread CPU time */
 	bool hold;		/* stop inside the next flush until released */
 	bool held;		/* a flush is stopped there */
 };
@@ -75,6 +76,12 @@ static inline int fake_flush(struct nvdimm *d)
 	pthread_mutex_unlock(&fd->lock);
 	if (fd->delay_ns)
 		nanosleep(&ts, NULL);
+	if (fd->spin_ns) {
+		uint64_t until = lkvm__thread_cpu_ns() + fd->spin_ns;
+
+		while (lkvm__thread_cpu_ns() < until)
+			;
+	}
 	return ret;
 }
 

@@ -45,6 +45,43 @@ static void test_flush_success(void **state)
 	assert_int_equal(f->dev[1]->d.flushes, 0);
 }
 
+/*
+ * Where a flush's time went: the backing flush's wall time, and the part
+ * of it the thread was busy (CPU time) rather than waiting.
+ */
+static void test_flush_time_split(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_dev *fd = f->dev[0];
+	struct nvdimm *d = &fd->d;
+
+	/* asleep in the backing flush (as for the disk): wall time, no work */
+	fd->delay_ns = 20000000;
+	assert_int_equal(flush(f, NULL, DRC0, 0), H_SUCCESS);
+	assert_int_equal(d->backing_flushes, 1);
+	assert_true(d->flush_sync_ns >= 20000000);
+	assert_true(d->flush_ns >= d->flush_sync_ns);
+	assert_true(d->flush_sync_cpu_ns < 10000000);
+	/* busy in it (writeback work): its CPU time counts as well */
+	fd->delay_ns = 0;
+	fd->spin_ns = 30000000;
+	assert_int_equal(flush(f, NULL, DRC0, 0), H_SUCCESS);
+	assert_int_equal(d->backing_flushes, 2);
+	assert_true(d->flush_sync_cpu_ns >= 30000000);
+	assert_true(d->flush_sync_ns >= 50000000);
+	/* CPU time is part of the wall time (both clocks tick in ns) */
+	assert_true(d->flush_sync_cpu_ns <= d->flush_sync_ns);
+	/* a failed backing flush took its time too */
+	fd->spin_ns = 0;
+	fd->ret = -EIO;
+	assert_int_equal(flush(f, NULL, DRC0, 0), H_HARDWARE);
+	assert_int_equal(d->backing_flushes, 3);
+	/* the other device's counters did not move */
+	assert_int_equal(f->dev[1]->d.backing_flushes, 0);
+	assert_int_equal(f->dev[1]->d.flush_sync_ns, 0);
+	assert_int_equal(f->dev[1]->d.flush_sync_cpu_ns, 0);
+}
+
 static void test_flush_failure(void **state)
 {
 	struct fixture *f = *state;
@@ -193,6 +230,9 @@ static void test_concurrent_merge(void **state)
 	assert_int_equal(b, H_SUCCESS);
 	assert_int_equal(c, H_SUCCESS);
 	assert_false(f->dev[0]->d.flush_failed);
+	/* three guest flushes, two backing flushes: both counted */
+	assert_int_equal(f->dev[0]->d.flushes, 3);
+	assert_int_equal(f->dev[0]->d.backing_flushes, 2);
 	/* and a flush after all that runs its own */
 	assert_int_equal(flush(f, NULL, DRC0, 0), H_SUCCESS);
 	assert_int_equal(f->dev[0]->calls, 3);
@@ -315,6 +355,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_flush_success),
+		T(test_flush_time_split),
 		T(test_flush_failure),
 		T(test_flush_refused),
 		T(test_concurrent_merge),

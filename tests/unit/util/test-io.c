@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -73,6 +74,26 @@ static void test_regular_file_opened(void **state)
 	close(fd);
 }
 
+/* The thread's CPU clock counts work, not sleep, and only this thread's. */
+static void test_thread_cpu_clock(void **state)
+{
+	struct timespec nap = { 0, 30000000 };
+	uint64_t c0, c1, t0;
+
+	(void)state;
+	c0 = lkvm__thread_cpu_ns();
+	t0 = lkvm__now_ns();
+	nanosleep(&nap, NULL);
+	c1 = lkvm__thread_cpu_ns();
+	assert_true(lkvm__now_ns() - t0 >= 30000000);
+	assert_true(c1 - c0 < 15000000);
+	/* busy for 20 ms of CPU time: the clock moves by as much */
+	while (lkvm__thread_cpu_ns() < c1 + 20000000)
+		;
+	assert_true(lkvm__thread_cpu_ns() - c1 >= 20000000);
+	assert_true(lkvm__thread_cpu_ns() > 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
@@ -80,6 +101,7 @@ int main(void)
 		T(test_fifo_refused_without_blocking),
 		T(test_device_refused),
 		T(test_regular_file_opened),
+		cmocka_unit_test(test_thread_cpu_clock),
 	};
 
 	return cmocka_run_group_tests_name("io", tests, NULL, NULL);

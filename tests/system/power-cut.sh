@@ -11,7 +11,7 @@
 # lkvm.vmm=lkvm|qemu picks the VMM (qemu: Debian's QEMU with the plain
 # nvdimm device, from the bench image; its results are reported, not
 # judged), lkvm.cycle=N counts the cuts made on that backing so far.
-# timeout: 290
+# timeout: 600
 . "${LKVM_SCENARIOS:-.}/lib.sh"
 
 phase=${LKVM_PARAM_phase:-}

@@ -107,13 +107,10 @@ static int parse_mem(const char *arg, uint64_t *out)
 
 static int parse_name(const char *arg, const char **out)
 {
-	static const char allowed[] = "abcdefghijklmnopqrstuvwxyz"
-				      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
 	size_t len = strlen(arg);
 	char shown[4 * VM_NAME_MAX + 1];	/* each byte may take \xNN */
 
-	if (len && len <= VM_NAME_MAX && strspn(arg, allowed) == len &&
-	    arg[0] != '.' && arg[0] != '-') {
+	if (str_is_name(arg, VM_NAME_MAX)) {
 		*out = arg;
 		return 0;
 	}

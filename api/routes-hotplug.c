@@ -22,10 +22,7 @@
  */
 static int check_id(const char *what, const char *id)
 {
-	size_t len = strspn(id, "abcdefghijklmnopqrstuvwxyz"
-				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
-
-	if (!id[0] || id[len] || id[0] == '.' || id[0] == '-')
+	if (!str_is_name(id, API_DEVICE_ID_MAX))
 		return lkvm__fail(-EINVAL, "%s: field \"id\" must be 1 to %d letters, "
 				  "digits, '.', '_' or '-', not starting with "
 				  "'.' or '-'", what, API_DEVICE_ID_MAX);

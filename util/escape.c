@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Text from users and guests, made safe to print on one line. */
 #include <stdio.h>
+#include <string.h>
 
 #include "lkvm/util.h"
 
@@ -35,4 +36,13 @@ size_t str_escape(char *dst, size_t size, const char *src, size_t len)
 	}
 	dst[out] = '\0';
 	return out;
+}
+
+bool str_is_name(const char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	return len && len <= max && s[0] != '.' && s[0] != '-' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz"
+			 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == len;
 }

@@ -79,6 +79,13 @@ bool read_fully(int fd, void *dst, size_t len, uint64_t off);
  */
 size_t str_escape(char *dst, size_t size, const char *src, size_t len);
 
+/*
+ * Is @s a name lkvm hands out and takes back (a VM's --name, a device's
+ * id): 1 to @max letters, digits, '.', '_' or '-', not starting with '.'
+ * or '-', so that it can name files and options?
+ */
+bool str_is_name(const char *s, size_t max);
+
 struct stat;
 
 /*

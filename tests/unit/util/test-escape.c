@@ -57,9 +57,25 @@ static void test_fail_is_one_line(void **state)
 	assert_string_equal(lkvm__last_error(), "outer: --nvdimm /tmp/a\\nb: bad size");
 }
 
+static void test_is_name(void **state)
+{
+	(void)state;
+	assert_true(str_is_name("guest-1", 64));
+	assert_true(str_is_name("a.b_c-D9", 8));
+	assert_true(str_is_name("_x", 2));
+	assert_false(str_is_name("", 64));
+	assert_false(str_is_name("abc", 2));		/* longer than max */
+	assert_false(str_is_name(".hidden", 64));
+	assert_false(str_is_name("-opt", 64));
+	assert_false(str_is_name("a b", 64));
+	assert_false(str_is_name("a/b", 64));
+	assert_false(str_is_name("caf\xc3\xa9", 64));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_is_name),
 		cmocka_unit_test(test_escape_controls),
 		cmocka_unit_test(test_escape_never_overflows),
 		cmocka_unit_test(test_fail_is_one_line),

@@ -14,16 +14,6 @@
 export LKVM_RUN_DIR=/tmp/lkvm-run
 rm -f /tmp/hb-*.img /tmp/hb-*.img.uuid
 
-# locked FILE: someone holds a flock on FILE (the host has no flock(1))
-locked() {
-	grep -q " FLOCK .*:$(stat -c %i "$1") " /proc/locks
-}
-unlocked() { ! locked "$1"; }
-
-vnvdimms() {
-	"$LKVM" list | awk -v n="$1" '$2 == n { print $6 }'
-}
-
 # refused DESCRIPTION PATTERN COMMAND...: COMMAND exits 1 and says PATTERN
 refused() {
 	local desc=$1 pattern=$2
@@ -37,16 +27,6 @@ refused() {
 # in_second_boot PATTERN: the guest's second boot printed a line of PATTERN
 in_second_boot() {
 	tr -d '\r' < hb.log | sed -n '/^GUEST-REGIONS-AT-BOOT/,$p' | grep -q "$1"
-}
-
-# until_count NAME N: until `lkvm list` counts N vNVDIMMs (a minute at most)
-until_count() {
-	local i=0
-	while [ "$(vnvdimms "$1")" != "$2" ] && [ $i -lt 300 ]; do
-		sleep 0.2
-		i=$((i + 1))
-	done
-	[ "$(vnvdimms "$1")" = "$2" ]
 }
 
 run_guest_bg hb.log hotplug-wait --name hb -m 1G

@@ -12,10 +12,6 @@ for i in $(seq 0 16); do
 	truncate -s 268566528 /tmp/hm-$i.img
 done
 
-vnvdimms() {
-	"$LKVM" list | awk -v n="$1" '$2 == n { print $6 }'
-}
-
 run_guest_bg hm.log hotplug-count --name hm -m 1G
 trap 'echo "--- the guest and lkvm:"; cat hm.log' EXIT
 require "the guest is up, with no vNVDIMM" wait_for hm.log '^GUEST-READY-EMPTY' $pid

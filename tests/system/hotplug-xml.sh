@@ -12,10 +12,6 @@ img=/tmp/nvdimm-hp.img
 rm -f $img $img.uuid
 cat $xml
 
-vnvdimms() {
-	"$LKVM" list | awk -v n="$1" '$2 == n { print $6 }'
-}
-
 # refused DESCRIPTION PATTERN XML-TEXT: attach of XML-TEXT exits 2, says PATTERN
 refused() {
 	printf '%s\n' "$3" > bad.xml

@@ -10,17 +10,6 @@ export LKVM_RUN_DIR=/tmp/lkvm-run
 img=/tmp/hp.img
 rm -f $img
 
-# vnvdimms NAME: the vNVDIMM count `lkvm list` shows for NAME
-vnvdimms() {
-	"$LKVM" list | awk -v n="$1" '$2 == n { print $6 }'
-}
-
-# locked FILE: someone holds a flock on FILE (the host has no flock(1))
-locked() {
-	grep -q " FLOCK .*:$(stat -c %i "$1") " /proc/locks
-}
-unlocked() { ! locked "$1"; }
-
 run_guest_bg hp.log hotplug --name hp1 -m 1G
 trap 'echo "--- the guest and lkvm:"; cat hp.log' EXIT
 require "the guest is up, with no vNVDIMM" wait_for hp.log '^GUEST-READY-EMPTY' $pid

@@ -131,6 +131,28 @@ expect_fsynced_kept() {
 	check "every fsynced byte is there" contains check.log '^GUEST-SUMS-OK'
 }
 
+# vnvdimms NAME: the vNVDIMM count `lkvm list` shows for the VM NAME
+vnvdimms() {
+	"$LKVM" list | awk -v n="$1" '$2 == n { print $6 }'
+}
+
+# until_count NAME N: until `lkvm list` counts N vNVDIMMs (a minute at most)
+until_count() {
+	local i=0
+	while [ "$(vnvdimms "$1")" != "$2" ] && [ $i -lt 300 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	[ "$(vnvdimms "$1")" = "$2" ]
+}
+
+# locked FILE: someone holds a flock on FILE (the host has no flock(1));
+# unlocked FILE: no one does
+locked() {
+	grep -q " FLOCK .*:$(stat -c %i "$1") " /proc/locks
+}
+unlocked() { ! locked "$1"; }
+
 # rootfs_image DEST: put the pmem root file system image (and its GUID
 # record) at DEST: from $GUEST_ROOTFS (native) or the host's lkvm-rootfs disk
 rootfs_image() {

@@ -45,29 +45,42 @@ static void on_shutdown_timeout(struct event_loop *l, int fd, uint32_t revents,
 	(void)ctx;
 }
 
-/* Disarm it: a new boot starts without a deadline. */
-void vm__disarm_shutdown_timer(struct vm *vm)
+int vm__arm_timer(int fd, unsigned int seconds)
+{
+	struct itimerspec when = { .it_value.tv_sec = seconds };
+
+	/* no time at all: the deadline is the loop's next turn */
+	if (!seconds)
+		when.it_value.tv_nsec = 1;
+	return timerfd_settime(fd, 0, &when, NULL) < 0 ? -errno : 0;
+}
+
+void vm__disarm_timer(int fd)
 {
 	struct itimerspec off = { 0 };
 
-	if (vm->shutdown_timer >= 0)
-		timerfd_settime(vm->shutdown_timer, 0, &off, NULL);
+	if (fd >= 0)
+		timerfd_settime(fd, 0, &off, NULL);
+}
+
+/* Disarm it: a new boot starts without a deadline. */
+void vm__disarm_shutdown_timer(struct vm *vm)
+{
+	vm__disarm_timer(vm->shutdown_timer);
 }
 
 int vm__shutdown(struct vm *vm, unsigned int timeout_s)
 {
-	struct itimerspec when = { .it_value.tv_sec = timeout_s };
 	int ret;
 
 	ret = vm__request_poweroff(vm);
 	if (ret)
 		return ret;
 	/* no time at all: the request, and the stop right after it */
-	if (!timeout_s)
-		when.it_value.tv_nsec = 1;
-	if (timerfd_settime(vm->shutdown_timer, 0, &when, NULL) < 0)
-		return lkvm__fail(-errno, "cannot arm the shutdown timer: %s",
-				  strerror(errno));
+	ret = vm__arm_timer(vm->shutdown_timer, timeout_s);
+	if (ret)
+		return lkvm__fail(ret, "cannot arm the shutdown timer: %s",
+				  strerror(-ret));
 	return 0;
 }
 

@@ -57,23 +57,6 @@ int vm__find_nvdimm(const struct vm *s, const char *id)
 	return lkvm__fail(-ENOENT, "no device '%s'", id);
 }
 
-static void arm_timer(struct vm *s, unsigned int seconds)
-{
-	struct itimerspec when = { .it_value.tv_sec = seconds };
-
-	/* no time at all: the deadline is the next turn of the loop */
-	if (!seconds)
-		when.it_value.tv_nsec = 1;
-	timerfd_settime(s->hotplug.timer_fd, 0, &when, NULL);
-}
-
-static void disarm_timer(struct vm *s)
-{
-	struct itimerspec off = { 0 };
-
-	timerfd_settime(s->hotplug.timer_fd, 0, &off, NULL);
-}
-
 /* Look again on the loop's next turn (as if the guest had moved). */
 void vm__hotplug_poke(struct vm *s)
 {
@@ -93,7 +76,7 @@ static void finish(struct vm *s, int err)
 
 	h->op = VM_HOTPLUG_IDLE;
 	h->done = NULL;
-	disarm_timer(s);
+	vm__disarm_timer(h->timer_fd);
 	if (done)
 		done(h->ctx, err, slot);
 }
@@ -284,7 +267,9 @@ void vm__hotplug_begin(struct vm *s, enum vm_hotplug_op op, unsigned int slot,
 	h->timeout_s = timeout_s;
 	h->done = done;
 	h->ctx = ctx;
-	arm_timer(s, timeout_s);
+	if (vm__arm_timer(h->timer_fd, timeout_s))
+		lkvm__warn("cannot arm the hot-plug timer: the operation waits "
+			   "for the guest without a deadline");
 	/* the guest may have answered already (or never needed to) */
 	vm__hotplug_poke(s);
 }

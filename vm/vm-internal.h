@@ -12,6 +12,13 @@
 int vm__watch_shutdown_timer(struct vm *vm);
 void vm__disarm_shutdown_timer(struct vm *vm);
 
+/*
+ * Have the timerfd @fd fire once in @seconds (0: on the loop's next
+ * turn): 0 or a negative errno. Disarm it (a no-op for fd -1).
+ */
+int vm__arm_timer(int fd, unsigned int seconds);
+void vm__disarm_timer(int fd);
+
 /* vm/hotplug.c's, for vm.c and hotplug-request.c */
 int vm__watch_hotplug(struct vm *vm);
 void vm__unwatch_hotplug(struct vm *vm);

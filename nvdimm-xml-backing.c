@@ -106,9 +106,7 @@ int nvdimm_xml__read_source(struct reader *r, const xmlNode *n)
 	const char *p;
 	int ret;
 
-	ret = xml__attrs(&r->d, n, NULL, 0);
-	if (!ret)
-		ret = xml__children(&r->d, n, c, ARRAY_SIZE(c));
+	ret = xml__element(&r->d, n, NULL, 0, c, ARRAY_SIZE(c));
 	if (ret)
 		return ret;
 	if (!c[0].node)
@@ -182,9 +180,7 @@ static int read_label(struct reader *r, const xmlNode *n, const xmlNode **size)
 	struct xml_child c[] = { { .name = "size" } };
 	int ret;
 
-	ret = xml__attrs(&r->d, n, NULL, 0);
-	if (!ret)
-		ret = xml__children(&r->d, n, c, ARRAY_SIZE(c));
+	ret = xml__element(&r->d, n, NULL, 0, c, ARRAY_SIZE(c));
 	if (ret)
 		return ret;
 	if (!c[0].node)
@@ -205,9 +201,7 @@ int nvdimm_xml__read_target(struct reader *r, const xmlNode *n)
 	const xmlNode *label_size = NULL;
 	int ret;
 
-	ret = xml__attrs(&r->d, n, NULL, 0);
-	if (!ret)
-		ret = xml__children(&r->d, n, c, ARRAY_SIZE(c));
+	ret = xml__element(&r->d, n, NULL, 0, c, ARRAY_SIZE(c));
 	if (ret)
 		return ret;
 	if (!c[0].node)

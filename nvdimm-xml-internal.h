@@ -39,9 +39,7 @@ static inline const char *esc(const char *s, char buf[ESC_MAX])
 /* An element with nothing in it: <readonly/>, <pmem/>. */
 static inline int read_flag(struct reader *r, const xmlNode *n)
 {
-	int ret = xml__attrs(&r->d, n, NULL, 0);
-
-	return ret ? ret : xml__children(&r->d, n, NULL, 0);
+	return xml__element(&r->d, n, NULL, 0, NULL, 0);
 }
 
 /* nvdimm-xml-backing.c: <source> and <target> into out->cfg and the rest */

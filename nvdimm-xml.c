@@ -60,9 +60,7 @@ static int read_alias(struct reader *r, const xmlNode *n)
 	char e[ESC_MAX];
 	int ret;
 
-	ret = xml__attrs(&r->d, n, &name, 1);
-	if (!ret)
-		ret = xml__children(&r->d, n, NULL, 0);
+	ret = xml__element(&r->d, n, &name, 1, NULL, 0);
 	if (ret)
 		return ret;
 	if (!name.value[0])
@@ -108,9 +106,7 @@ static int read_address(struct reader *r, const xmlNode *n)
 	uint64_t v;
 	int ret;
 
-	ret = xml__attrs(&r->d, n, a, ARRAY_SIZE(a));
-	if (!ret)
-		ret = xml__children(&r->d, n, NULL, 0);
+	ret = xml__element(&r->d, n, a, ARRAY_SIZE(a), NULL, 0);
 	if (ret)
 		return ret;
 	if (!a[0].given)

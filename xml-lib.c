@@ -330,3 +330,12 @@ int xml__children(const struct xml_doc *d, const xmlNode *n,
 	}
 	return 0;
 }
+
+int xml__element(const struct xml_doc *d, const xmlNode *n,
+		 struct xml_attr *attrs, unsigned int nr_attrs,
+		 struct xml_child *children, unsigned int nr_children)
+{
+	int ret = xml__attrs(d, n, attrs, nr_attrs);
+
+	return ret ? ret : xml__children(d, n, children, nr_children);
+}

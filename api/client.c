@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -38,23 +37,14 @@ int api_client__socket(const char *name_or_path, char *out, size_t len)
 
 static int connect_to(const char *sock)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd, err;
+	int fd = api_socket__connect(sock, 0);
 
-	if (strlen(sock) >= sizeof(addr.sun_path))
-		return lkvm__fail(-ENAMETOOLONG, "socket path too long: %.80s", sock);
-	strcpy(addr.sun_path, sock);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -ENAMETOOLONG)
+		return lkvm__fail(fd, "socket path too long: %.80s", sock);
+	if (fd == -ENOENT || fd == -ECONNREFUSED)
+		return lkvm__fail(fd, "no VM answers at %s", sock);
 	if (fd < 0)
-		return lkvm__fail(-errno, "socket: %s", strerror(errno));
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		err = errno;
-		close(fd);
-		if (err == ENOENT || err == ECONNREFUSED)
-			return lkvm__fail(-err, "no VM answers at %s", sock);
-		return lkvm__fail(-err, "cannot connect to %s: %s", sock,
-				  strerror(err));
-	}
+		return lkvm__fail(fd, "cannot connect to %s: %s", sock, strerror(-fd));
 	return fd;
 }
 

@@ -151,14 +151,12 @@ static void on_timer(struct event_loop *l, int fd, uint32_t revents, void *ctx)
 {
 	struct api_server *s = ctx;
 	struct api_client *c;
-	uint64_t expirations, now = lkvm__now_ns();
+	uint64_t now = lkvm__now_ns();
 	unsigned int i;
 
 	(void)l;
 	(void)revents;
-	if (read(fd, &expirations, sizeof(expirations)) < 0) {
-		/* EAGAIN: re-armed since it fired; the deadlines decide */
-	}
+	event_fd__drain(fd);	/* nothing if re-armed since: the deadlines decide */
 	s->armed_ns = 0;
 	for (i = 0; i < API_MAX_CLIENTS; i++) {
 		c = &s->client[i];

@@ -81,28 +81,48 @@ int api_socket__path(const char *name, const char *override, char *out,
 	return 0;
 }
 
-static void address_of(const char *path, struct sockaddr_un *addr)
+/* @path as a socket address; -ENAMETOOLONG if it does not fit. */
+static int address_of(const char *path, struct sockaddr_un *addr)
 {
 	memset(addr, 0, sizeof(*addr));
 	addr->sun_family = AF_UNIX;
-	snprintf(addr->sun_path, sizeof(addr->sun_path), "%s", path);
+	if (strlen(path) >= sizeof(addr->sun_path))
+		return -ENAMETOOLONG;
+	memcpy(addr->sun_path, path, strlen(path));
+	return 0;
+}
+
+int api_socket__connect(const char *path, int flags)
+{
+	struct sockaddr_un addr;
+	int fd, err;
+
+	err = address_of(path, &addr);
+	if (err)
+		return err;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | flags, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 /* 0 if something listens on @path, else a negative errno (-ECONNREFUSED: stale). */
 static int probe(const char *path)
 {
-	struct sockaddr_un addr;
-	int fd, ret = 0;
+	int fd = api_socket__connect(path, SOCK_NONBLOCK);
 
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	address_of(path, &addr);
 	/* a full backlog (EAGAIN) still means a listener */
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 && errno != EAGAIN)
-		ret = -errno;
+	if (fd == -EAGAIN)
+		return 0;
+	if (fd < 0)
+		return fd;
 	close(fd);
-	return ret;
+	return 0;
 }
 
 bool api_socket__is_live(const char *path)
@@ -196,7 +216,9 @@ static int bind_private(int fd, const char *path, uint64_t *dev, uint64_t *ino)
 	struct stat st;
 	int err;
 
-	address_of(path, &addr);
+	err = address_of(path, &addr);
+	if (err)
+		return lkvm__fail(err, "control socket path too long: %.80s", path);
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return lkvm__fail(-errno, "cannot make the control socket %s: %s",
 				  path, strerror(errno));

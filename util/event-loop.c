@@ -145,3 +145,19 @@ int event_loop__run(struct event_loop *l)
 	}
 	return l->result;
 }
+
+void event_fd__signal(int fd)
+{
+	uint64_t one = 1;
+
+	if (write(fd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: the counter is full, so readable already */
+	}
+}
+
+bool event_fd__drain(int fd)
+{
+	uint64_t n;
+
+	return read(fd, &n, sizeof(n)) == sizeof(n);
+}

@@ -33,13 +33,9 @@ int vm__request_poweroff(struct vm *s)
 static void on_shutdown_timeout(struct event_loop *l, int fd, uint32_t revents,
 				void *ctx)
 {
-	uint64_t expirations;
-
 	(void)revents;
-	if (read(fd, &expirations, sizeof(expirations)) < 0) {
-		/* a spurious wake-up: the timer still runs */
-		return;
-	}
+	if (!event_fd__drain(fd))
+		return;		/* a spurious wake-up: the timer still runs */
 	lkvm__warn("the guest did not power off in time: stopping it");
 	event_loop__stop(l, PSERIES_USER_STOP);
 	(void)ctx;

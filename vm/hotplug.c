@@ -60,11 +60,7 @@ int vm__find_nvdimm(const struct vm *s, const char *id)
 /* Look again on the loop's next turn (as if the guest had moved). */
 void vm__hotplug_poke(struct vm *s)
 {
-	uint64_t one = 1;
-
-	if (write(s->hotplug.event_fd, &one, sizeof(one)) < 0) {
-		/* already readable: it is looked at anyway */
-	}
+	event_fd__signal(s->hotplug.event_fd);
 }
 
 /* The operation is over: its client hears how, once. */
@@ -193,13 +189,10 @@ static void on_drc_event(struct event_loop *l, int fd, uint32_t revents,
 {
 	struct vm *s = ctx;
 	struct vm_hotplug *h = &s->hotplug;
-	uint64_t n;
 
 	(void)l;
 	(void)revents;
-	if (read(fd, &n, sizeof(n)) < 0) {
-		/* nothing to read: look anyway */
-	}
+	event_fd__drain(fd);	/* with or without a count: look */
 	if (!s->serving)
 		return;
 	if (h->op == VM_HOTPLUG_ADDING && drc__configured(&s->m.p, h->slot))
@@ -240,11 +233,10 @@ static void on_timeout(struct event_loop *l, int fd, uint32_t revents,
 {
 	struct vm *s = ctx;
 	struct vm_hotplug *h = &s->hotplug;
-	uint64_t n;
 
 	(void)l;
 	(void)revents;
-	if (read(fd, &n, sizeof(n)) < 0)
+	if (!event_fd__drain(fd))
 		return;		/* disarmed meanwhile */
 	if (h->op == VM_HOTPLUG_ADDING && drc__configured(&s->m.p, h->slot))
 		finish(s, 0);

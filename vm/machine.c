@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lkvm/boot.h"
+#include "lkvm/event-loop.h"
 #include "lkvm/hcall.h"
 #include "lkvm/loader.h"
 #include "lkvm/machine.h"
@@ -46,7 +47,6 @@ static int op_start_cpu(void *ctx, unsigned int cpu, uint64_t pc, uint64_t r3)
 static void op_request_exit(void *ctx)
 {
 	struct machine *m = ctx;
-	uint64_t one = 1;
 	unsigned int i;
 
 	/* the end is final: a pause in progress gives way, a paused vCPU
@@ -54,9 +54,7 @@ static void op_request_exit(void *ctx)
 	run_state__stop(&m->run);
 	for (i = 0; i < m->nr_vcpus; i++)
 		kvm_vcpu__kick(&m->vcpu[i]);
-	if (write(m->exit_fd, &one, sizeof(one)) < 0) {
-		/* the counter cannot overflow with one write per request */
-	}
+	event_fd__signal(m->exit_fd);
 }
 
 static int op_map_memory(void *ctx, uint64_t gpa, uint64_t size, void *host,
@@ -89,11 +87,9 @@ static int op_harvest_dirty(void *ctx, unsigned int slot, uint64_t *pages,
 static void op_drc_changed(void *ctx)
 {
 	struct machine *m = ctx;
-	uint64_t one = 1;
 
-	if (m->drc_event_fd >= 0 && write(m->drc_event_fd, &one, sizeof(one)) < 0) {
-		/* it is readable already: the VM side looks anyway */
-	}
+	if (m->drc_event_fd >= 0)
+		event_fd__signal(m->drc_event_fd);
 }
 
 static int op_irq_pulse(void *ctx, uint32_t irq)

@@ -42,6 +42,12 @@ int api_socket__path(const char *name, const char *override, char *out,
 		     size_t len);
 /* Does something listen on @path? (a connect that succeeds) */
 bool api_socket__is_live(const char *path);
+/*
+ * A stream socket connected to @path (@flags: SOCK_NONBLOCK or 0; always
+ * close-on-exec), or a negative errno without a message: -ENAMETOOLONG
+ * for a path no Unix socket can have, else socket's or connect's.
+ */
+int api_socket__connect(const char *path, int flags);
 
 /*
  * Answer one request: set @reply's status and (malloc'ed, unless 204) JSON

@@ -72,4 +72,17 @@ int event_loop__remove(struct event_loop *l, int fd);
 int event_loop__run(struct event_loop *l);
 void event_loop__stop(struct event_loop *l, int result);
 
+/*
+ * Make an eventfd readable. A write can only fail on a counter that is
+ * already readable, so there is nothing to report.
+ */
+void event_fd__signal(int fd);
+
+/*
+ * Read an eventfd's or timerfd's counter, leaving it unreadable: true if
+ * there was something, false for a wake-up with nothing left (a timer
+ * disarmed or re-armed since, a counter someone else read).
+ */
+bool event_fd__drain(int fd);
+
 #endif

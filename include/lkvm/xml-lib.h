@@ -98,4 +98,9 @@ struct xml_child {
 int xml__children(const struct xml_doc *d, const xmlNode *n,
 		  struct xml_child *want, unsigned int nr);
 
+/* Both: an element with these attributes and these children, no others. */
+int xml__element(const struct xml_doc *d, const xmlNode *n,
+		 struct xml_attr *attrs, unsigned int nr_attrs,
+		 struct xml_child *children, unsigned int nr_children);
+
 #endif

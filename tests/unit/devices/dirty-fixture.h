@@ -118,12 +118,6 @@ static inline int teardown_dirty(void **state)
 	return teardown(state);
 }
 
-/* H_SCM_FLUSH on the device of DRC index @drc */
-static inline long flush_hc(struct fixture *f, uint64_t drc)
-{
-	return hc(f, H_SCM_FLUSH, NULL, drc, 0, 0, 0, 0);
-}
-
 /*
  * The same, its count due: the device's last count is long enough ago
  * (flushes count at most 0.1% of the time; a test of what they count does

@@ -181,6 +181,74 @@ static inline long hc(struct fixture *f, uint64_t nr, uint64_t *r, uint64_t a0,
 	return rc;
 }
 
+/* H_SCM_FLUSH on the device of DRC index @drc */
+static inline long flush_hc(struct fixture *f, uint64_t drc)
+{
+	return hc(f, H_SCM_FLUSH, NULL, drc, 0, 0, 0, 0);
+}
+
+/* A thread that flushes DRC0 @rounds times, stopping at a failure. */
+struct flusher {
+	pthread_t thread;
+	struct fixture *f;
+	int rounds;
+	long rc;		/* the last code: 1234 until there is one */
+};
+
+static inline void *flusher_run(void *arg)
+{
+	struct flusher *fl = arg;
+	int i;
+
+	for (i = 0; i < fl->rounds; i++) {
+		fl->rc = flush_hc(fl->f, DRC0);
+		if (fl->rc != H_SUCCESS)
+			break;
+	}
+	return NULL;
+}
+
+static inline void start_flusher(struct fixture *f, struct flusher *fl,
+				 int rounds)
+{
+	fl->f = f;
+	fl->rounds = rounds;
+	fl->rc = 1234;
+	assert_int_equal(pthread_create(&fl->thread, NULL, flusher_run, fl), 0);
+}
+
+/* Wait (bounded: 10 s) until @cond holds. */
+#define WAIT_FOR(cond)							\
+	do {								\
+		int _i;							\
+		for (_i = 0; _i < 10000 && !(cond); _i++) {		\
+			struct timespec _ts = { 0, 1000000 };		\
+			nanosleep(&_ts, NULL);				\
+		}							\
+		assert_true(cond);					\
+	} while (0)
+
+/* Is a backing flush of @fd stopped inside, as fd->hold asked? */
+static inline bool held(struct fake_dev *fd)
+{
+	bool h;
+
+	pthread_mutex_lock(&fd->lock);
+	h = fd->held;
+	pthread_mutex_unlock(&fd->lock);
+	return h;
+}
+
+/* Let the held flush go on; it and later ones return @ret. */
+static inline void release(struct fake_dev *fd, int ret)
+{
+	pthread_mutex_lock(&fd->lock);
+	fd->ret = ret;
+	fd->hold = false;
+	pthread_cond_broadcast(&fd->cond);
+	pthread_mutex_unlock(&fd->lock);
+}
+
 #include "fixture-mem.h"
 
 #endif

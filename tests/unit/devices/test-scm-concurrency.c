@@ -92,54 +92,6 @@ static void test_concurrent_scm_hcalls(void **state)
 	assert_int_equal(atomic_load(&f->dev[1]->d.flushes), 0);
 }
 
-struct flusher {
-	pthread_t thread;
-	struct fixture *f;
-	int rounds;
-	long rc;
-};
-
-static void *flusher_run(void *arg)
-{
-	struct flusher *fl = arg;
-	int i;
-
-	for (i = 0; i < fl->rounds; i++) {
-		fl->rc = flush_hc(fl->f, DRC0);
-		if (fl->rc != H_SUCCESS)
-			break;
-	}
-	return NULL;
-}
-
-static void start_flusher(struct fixture *f, struct flusher *fl, int rounds)
-{
-	fl->f = f;
-	fl->rounds = rounds;
-	fl->rc = 1234;
-	assert_int_equal(pthread_create(&fl->thread, NULL, flusher_run, fl), 0);
-}
-
-#define WAIT_FOR(cond)							\
-	do {								\
-		int _i;							\
-		for (_i = 0; _i < 10000 && !(cond); _i++) {		\
-			struct timespec _ts = { 0, 1000000 };		\
-			nanosleep(&_ts, NULL);				\
-		}							\
-		assert_true(cond);					\
-	} while (0)
-
-static bool held(struct fake_dev *fd)
-{
-	bool h;
-
-	pthread_mutex_lock(&fd->lock);
-	h = fd->held;
-	pthread_mutex_unlock(&fd->lock);
-	return h;
-}
-
 /*
  * A's flush is held; the guest stores meanwhile and B and C arrive, to be
  * served by one more flush. Every page is counted once, not once per
@@ -163,10 +115,7 @@ static void test_merged_flushes_count_once(void **state)
 	start_flusher(f, &c, 1);
 	WAIT_FOR(scm__flush_waiters(&fd->d) == 3);
 	assert_int_equal(harvests(SLOT0), 0);
-	pthread_mutex_lock(&fd->lock);
-	fd->hold = false;
-	pthread_cond_broadcast(&fd->cond);
-	pthread_mutex_unlock(&fd->lock);
+	release(fd, 0);
 	pthread_join(a.thread, NULL);
 	pthread_join(b.thread, NULL);
 	pthread_join(c.thread, NULL);

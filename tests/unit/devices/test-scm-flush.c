@@ -136,57 +136,6 @@ static void test_flush_refused(void **state)
 	assert_int_equal(health(f, DRC0), NVDIMM_HEALTH_SHUTDOWN_DIRTY);
 }
 
-struct flusher {
-	pthread_t thread;
-	struct fixture *f;
-	long rc;
-};
-
-static void *flusher_run(void *arg)
-{
-	struct flusher *fl = arg;
-
-	fl->rc = flush(fl->f, NULL, DRC0, 0);
-	return NULL;
-}
-
-static void start_flusher(struct fixture *f, struct flusher *fl)
-{
-	fl->f = f;
-	fl->rc = 1234;
-	assert_int_equal(pthread_create(&fl->thread, NULL, flusher_run, fl), 0);
-}
-
-/* Wait (bounded) until @cond holds; the fake holds the first flush. */
-#define WAIT_FOR(cond)							\
-	do {								\
-		int _i;							\
-		for (_i = 0; _i < 10000 && !(cond); _i++) {		\
-			struct timespec _ts = { 0, 1000000 };		\
-			nanosleep(&_ts, NULL);				\
-		}							\
-		assert_true(cond);					\
-	} while (0)
-
-static bool held(struct fake_dev *fd)
-{
-	bool h;
-
-	pthread_mutex_lock(&fd->lock);
-	h = fd->held;
-	pthread_mutex_unlock(&fd->lock);
-	return h;
-}
-
-static void release(struct fake_dev *fd, int ret)
-{
-	pthread_mutex_lock(&fd->lock);
-	fd->ret = ret;
-	fd->hold = false;
-	pthread_cond_broadcast(&fd->cond);
-	pthread_mutex_unlock(&fd->lock);
-}
-
 /*
  * A runs a flush that the fake holds; B and C arrive meanwhile. A's flush
  * may have started before their writes, so it must not serve them: one
@@ -198,10 +147,10 @@ static void merged(struct fixture *f, int second_ret, long *rc_b, long *rc_c)
 	struct flusher a, b, c;
 
 	fd->hold = true;
-	start_flusher(f, &a);
+	start_flusher(f, &a, 1);
 	WAIT_FOR(held(fd));
-	start_flusher(f, &b);
-	start_flusher(f, &c);
+	start_flusher(f, &b, 1);
+	start_flusher(f, &c, 1);
 	WAIT_FOR(scm__flush_waiters(&fd->d) == 3);
 	/* nobody was answered by the flush still running */
 	assert_int_equal(fd->calls, 1);
@@ -263,7 +212,7 @@ static void test_many_flushers(void **state)
 
 	f->dev[0]->delay_ns = 200000;
 	for (i = 0; i < ARRAY_SIZE(fl); i++)
-		start_flusher(f, &fl[i]);
+		start_flusher(f, &fl[i], 1);
 	for (i = 0; i < ARRAY_SIZE(fl); i++) {
 		pthread_join(fl[i].thread, NULL);
 		assert_int_equal(fl[i].rc, H_SUCCESS);
@@ -284,7 +233,7 @@ static void test_devices_independent(void **state)
 
 	assert_int_equal(device_registry__add(&f->devices, &other->d.dev), 0);
 	fd->hold = true;
-	start_flusher(f, &a);
+	start_flusher(f, &a, 1);
 	WAIT_FOR(held(fd));
 	/* the other device flushes for itself, not waiting for device 0 */
 	assert_int_equal(flush(f, NULL, NVDIMM_DRC_BASE | 7, 0), H_SUCCESS);
@@ -330,7 +279,7 @@ static void test_remove_waits_for_flush(void **state)
 	struct flusher a;
 
 	fd->hold = true;
-	start_flusher(f, &a);
+	start_flusher(f, &a, 1);
 	WAIT_FOR(held(fd));
 	assert_int_equal(pthread_create(&rm.thread, NULL, remove_thread, &rm), 0);
 	nanosleep(&pause, NULL);

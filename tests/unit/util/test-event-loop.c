@@ -343,6 +343,41 @@ static void test_signal_does_not_end_run(void **state)
 	close(tfd);
 }
 
+/*
+ * A signal makes an eventfd readable however often it comes (even on a
+ * full counter); a drain empties it, and says whether there was anything,
+ * for a timer as for an eventfd.
+ */
+static void test_event_fd_signal_and_drain(void **state)
+{
+	struct itimerspec at = { .it_value.tv_nsec = 1000000 };
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	uint64_t full = UINT64_MAX - 1;
+	int tfd;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_false(event_fd__drain(fd));
+	event_fd__signal(fd);
+	event_fd__signal(fd);
+	assert_true(event_fd__drain(fd));
+	assert_false(event_fd__drain(fd));
+	assert_int_equal(write(fd, &full, sizeof(full)), sizeof(full));
+	event_fd__signal(fd);		/* would overflow: fails quietly */
+	assert_true(event_fd__drain(fd));
+	assert_false(event_fd__drain(fd));
+	close(fd);
+
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	assert_true(tfd >= 0);
+	assert_false(event_fd__drain(tfd));
+	assert_int_equal(timerfd_settime(tfd, 0, &at, NULL), 0);
+	usleep(5000);
+	assert_true(event_fd__drain(tfd));
+	assert_false(event_fd__drain(tfd));
+	close(tfd);
+}
+
 #define WITH_LOOP(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
 int main(void)
@@ -356,6 +391,7 @@ int main(void)
 		WITH_LOOP(test_hangup),
 		WITH_LOOP(test_errors),
 		WITH_LOOP(test_signal_does_not_end_run),
+		cmocka_unit_test(test_event_fd_signal_and_drain),
 	};
 
 	return cmocka_run_group_tests_name("event-loop", tests, NULL, NULL);

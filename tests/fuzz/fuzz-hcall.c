@@ -7,7 +7,10 @@
  * picks.
  *
  * Input: RAM size (le16, 1..65536), that many bytes of guest RAM, device
- * kinds (1 byte), then up to 16 calls of (selector byte, 9 le64 registers).
+ * kinds (1 byte), then up to 32 calls of (selector byte, 9 le64 registers).
+ * Bits 4-5 of the kinds byte set the connectors as the guest finds them
+ * (set_connectors), so that RTAS's connector services, a hot-plug event's
+ * log and configure-connector's walk of a device's node are reached.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,15 +22,17 @@
 #include "lkvm/bytes.h"
 #include "lkvm/console.h"
 #include "lkvm/device.h"
+#include "lkvm/drc.h"
 #include "lkvm/hcall.h"
 #include "lkvm/nvdimm.h"
 #include "lkvm/papr.h"
 #include "lkvm/pseries.h"
+#include "lkvm/rtas-events.h"
 #include "lkvm/scm.h"
 
 #define DATA_STUB	4096
 #define PMEM_GPA	(4ULL << 30)
-#define MAX_CALLS	16
+#define MAX_CALLS	32
 
 static const uint64_t hcalls[] = {
 	H_GET_TERM_CHAR, H_PUT_TERM_CHAR, H_GET_CPU_CHARACTERISTICS, H_SET_MODE,
@@ -68,11 +73,20 @@ static int fake_harvest_dirty(void *ctx, unsigned int slot, uint64_t *pages,
 	return 0;
 }
 
+/* an event's interrupt: nobody to raise it for */
+static int fake_irq_pulse(void *ctx, uint32_t irq)
+{
+	(void)ctx;
+	(void)irq;
+	return 0;
+}
+
 static const struct pseries_ops fake_ops = {
 	.configure_mmu = fake_configure_mmu,
 	.start_cpu = fake_start_cpu,
 	.request_exit = fake_request_exit,
 	.harvest_dirty = fake_harvest_dirty,
+	.irq_pulse = fake_irq_pulse,
 };
 
 static int fake_flush(struct nvdimm *d)
@@ -102,6 +116,34 @@ static void device_init(struct nvdimm *d, unsigned int slot, unsigned int kind,
 	d->label = d->map + DATA_STUB;
 	d->gpa = PMEM_GPA + slot * 4 * NVDIMM_BLOCK_SIZE;
 	d->ops = &fake_backing;
+	/* the unit GUID the node carries, which configure-connector hands out */
+	snprintf(d->uuid_str, sizeof(d->uuid_str),
+		 "01c682d5-483f-4906-9c4f-6be4638b451%u", slot);
+}
+
+/*
+ * @mode: 0 no connector present; 1 both devices in the boot tree
+ * (CONFIGURED); 2 the first at boot, the second being hot-plugged (its ADD
+ * event queued); 3 both at boot, the first asked back (REMOVE queued).
+ */
+static void set_connectors(struct pseries *p, struct device_registry *devices,
+			   struct nvdimm dev[2], unsigned int mode)
+{
+	if (mode == 0)
+		return;
+	if (mode == 2)
+		device_registry__remove(devices, &dev[1].dev);
+	drc__boot(p);
+	if (mode == 2) {
+		device_registry__add(devices, &dev[1].dev);
+		if (drc__plug(p, 1) ||
+		    rtas_events__request_hotplug(p, RTAS_HOTPLUG_ACTION_ADD, dev[1].drc_index))
+			abort();
+	}
+	if (mode == 3 &&
+	    (drc__unplug_requested(p, 0) ||
+	     rtas_events__request_hotplug(p, RTAS_HOTPLUG_ACTION_REMOVE, dev[0].drc_index)))
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -145,6 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	device_registry__add(&devices, &dev[0].dev);
 	device_registry__add(&devices, &dev[1].dev);
 	p.devices = &devices;
+	set_connectors(&p, &devices, dev, (data[0] >> 4) & 3);
 	data++;
 	size--;
 

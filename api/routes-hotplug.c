@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "lkvm/api.h"
@@ -151,18 +152,28 @@ int api_route__remove_device(const struct api_call *call)
 	return 0;
 }
 
+/*
+ * A later answer starts from an empty reply (the route's own was held
+ * back); true if @err made it the route's error reply.
+ */
+static bool later_failed(struct http_reply *reply, const char *route, int err)
+{
+	reply->body = NULL;
+	reply->body_len = 0;
+	reply->later = false;
+	if (err >= 0)
+		return false;
+	api_route__error_reply(reply, route, err);
+	return true;
+}
+
 void api__added_reply(struct http_reply *reply, int err,
 		      const struct api_nvdimm_info *dev)
 {
 	struct json_object *o;
 
-	reply->body = NULL;
-	reply->body_len = 0;
-	reply->later = false;
-	if (err < 0) {
-		api_route__error_reply(reply, "vm.add-nvdimm", err);
+	if (later_failed(reply, "vm.add-nvdimm", err))
 		return;
-	}
 	o = json_object_new_object();
 	if (!o || api_json__add(o, "id", api_json__string(dev->id, sizeof(dev->id))) ||
 	    api_json__add(o, "slot", json_object_new_uint64(dev->slot)) ||
@@ -182,12 +193,6 @@ void api__added_reply(struct http_reply *reply, int err,
 
 void api__removed_reply(struct http_reply *reply, int err)
 {
-	reply->body = NULL;
-	reply->body_len = 0;
-	reply->later = false;
-	if (err < 0) {
-		api_route__error_reply(reply, "vm.remove-device", err);
-		return;
-	}
-	reply->status = 204;
+	if (!later_failed(reply, "vm.remove-device", err))
+		reply->status = 204;
 }

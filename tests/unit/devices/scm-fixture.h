@@ -181,6 +181,15 @@ static inline long hc(struct fixture *f, uint64_t nr, uint64_t *r, uint64_t a0,
 	return rc;
 }
 
+/* H_SCM_HEALTH of the device of DRC index @drc: the bits it has set */
+static inline uint64_t health(struct fixture *f, uint64_t drc)
+{
+	uint64_t r[HCALL_NR_ARGS];
+
+	assert_int_equal(hc(f, H_SCM_HEALTH, r, drc, 0, 0, 0, 0), H_SUCCESS);
+	return r[0] & r[1];
+}
+
 /* H_SCM_FLUSH on the device of DRC index @drc */
 static inline long flush_hc(struct fixture *f, uint64_t drc)
 {

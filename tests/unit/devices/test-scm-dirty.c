@@ -13,14 +13,6 @@
 
 #include "dirty-fixture.h"
 
-static uint64_t health_of(struct fixture *f, uint64_t drc)
-{
-	uint64_t r[HCALL_NR_ARGS];
-
-	assert_int_equal(hc(f, H_SCM_HEALTH, r, drc, 0, 0, 0, 0), H_SUCCESS);
-	return r[0] & r[1];
-}
-
 static void test_counts_dirty_pages(void **state)
 {
 	struct fixture *f = *state;
@@ -234,7 +226,7 @@ static void test_failed_count_keeps_flush(void **state)
 	assert_int_equal(fd->d.flushes, 3);
 	assert_int_equal(fd->d.flush_failures, 0);
 	assert_false(fd->d.flush_failed);
-	assert_int_equal(health_of(f, DRC0), 0);
+	assert_int_equal(health(f, DRC0), 0);
 	assert_int_equal(fd->d.dirty_log_failures, 3);
 	assert_int_equal(bytes(fd), 0);
 

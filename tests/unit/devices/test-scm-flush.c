@@ -9,14 +9,6 @@ static long flush(struct fixture *f, uint64_t *r, uint64_t drc, uint64_t token)
 	return hc(f, H_SCM_FLUSH, r, drc, token, 0, 0, 0);
 }
 
-static uint64_t health(struct fixture *f, uint64_t drc)
-{
-	uint64_t r[HCALL_NR_ARGS];
-
-	assert_int_equal(hc(f, H_SCM_HEALTH, r, drc, 0, 0, 0, 0), H_SUCCESS);
-	return r[0] & r[1];
-}
-
 static void test_flush_success(void **state)
 {
 	struct fixture *f = *state;
